@@ -1,0 +1,5 @@
+"""``python -m kitbuilder``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,227 @@
+"""Turn a validated config and the locales' content into the kit model.
+
+Pure functions: no files are read here. Dates, times and numbers are formatted for each
+locale with Babel, clock times are computed from the start time and each row's minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from babel.dates import format_date, format_time
+
+from . import kits
+from .config import Config
+from .locales import LocaleContent
+from .model import (
+    ActionCard,
+    Branding,
+    CardField,
+    Document,
+    Kit,
+    LocaleKit,
+    MapField,
+    Organisation,
+    RunsheetRow,
+    Theme,
+    WellbeingPlan,
+    WorkshopStep,
+)
+
+__all__ = ["assemble_kit", "fill", "map_field"]
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, **values: str) -> str:
+    """Replace ``{name}`` placeholders that are given; leave any other brace as typed."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def map_field(importance: int, success: int) -> int:
+    """The prioritisation-map field for a rating on the 1–5 scales (3 and above is high).
+
+    1: important, but weak; 2: important and strong; 3: less important, strong;
+    4: less important and weak.
+    """
+    important, succeeding = importance >= 3, success >= 3
+    if important:
+        return 2 if succeeding else 1
+    return 3 if succeeding else 4
+
+
+def assemble_kit(config: Config, contents: Mapping[str, LocaleContent]) -> Kit:
+    """Build the kit model for every locale in ``config.locales``.
+
+    ``contents`` maps each locale code to its content with the config's text overrides
+    already applied.
+    """
+    organisation = Organisation(config.organisation.name, config.organisation.short_name)
+    colours = config.branding.colours
+    # Only colours the config names are applied, so a restyled template keeps its own.
+    chosen = {name: getattr(colours, name) if name in colours.model_fields_set else None
+              for name in ("primary", "secondary", "accent")}
+    branding = Branding(
+        **chosen,
+        logo=str(config.branding.logo) if config.branding.logo else None,
+        font=config.branding.font,
+    )
+    warnings = _minute_warnings(config)
+    locales = tuple(
+        _locale_kit(config, contents[code], organisation, branding) for code in config.locales
+    )
+    return Kit(organisation, locales, warnings)
+
+
+def _locale_kit(config: Config, content: LocaleContent, organisation: Organisation,
+                branding: Branding) -> LocaleKit:
+    text = content.text
+    documents = tuple(
+        Document(
+            id=spec.id,
+            kit=spec.kit,
+            number=spec.number,
+            format=spec.format,
+            template=spec.template,
+            file_name=spec.file_name,
+            title=_namespace(text, spec.kit)["documents"][spec.id],
+            locale=content.code,
+            sheet=spec.sheet,
+        )
+        for spec in kits.DOCUMENTS
+        if spec.kit in config.kits
+    )
+    wellbeing = _wellbeing_plan(config, content) if "wellbeing-plan" in config.kits else None
+    return LocaleKit(
+        locale=content.code,
+        language=content.name,
+        organisation=organisation,
+        branding=branding,
+        paper=config.paper,
+        text=_freeze(text),
+        documents=documents,
+        wellbeing=wellbeing,
+    )
+
+
+def _namespace(text: Mapping[str, Any], kit_id: str) -> Mapping[str, Any]:
+    return text[kit_id.replace("-", "_")]
+
+
+def _localised(value: str | dict[str, str], code: str) -> str:
+    return value.get(code, "") if isinstance(value, dict) else value
+
+
+# --- wellbeing-plan ------------------------------------------------------------------------
+
+def _wellbeing_plan(config: Config, content: LocaleContent) -> WellbeingPlan:
+    t = content.text["wellbeing_plan"]
+    code = content.code
+    themes = tuple(
+        Theme(theme_id, number, t["themes"][theme_id]["title"], t["themes"][theme_id]["prompt"])
+        for number, theme_id in enumerate(kits.THEMES, start=1)
+    ) + tuple(
+        Theme(custom.id, number, _localised(custom.title, code), _localised(custom.prompt, code), custom=True)
+        for number, custom in enumerate(config.themes.custom, start=len(kits.THEMES) + 1)
+    )
+    by_id = {theme.id: theme for theme in themes}
+    labels = t["card"]["fields"]
+
+    def card(theme: Theme | None, values: Mapping[str, str]) -> ActionCard:
+        heading = fill(t["card"]["heading"], theme=theme.title) if theme else t["card"]["blank_title"]
+        return ActionCard(
+            heading=heading,
+            prompt=theme.prompt if theme else "",
+            fields=tuple(CardField(fid, labels[fid], values.get(fid, "")) for fid in kits.CARD_FIELDS),
+            theme_id=theme.id if theme else None,
+        )
+
+    def prefilled(theme_id: str) -> dict[str, str]:
+        fields = config.action_cards.get(theme_id)
+        if fields is None:
+            return {}
+        return {alias: _localised(getattr(fields, name), code)
+                for name, alias in ((n, n.replace("_", "-")) for n in type(fields).model_fields)}
+
+    if config.themes.selected:
+        cards = tuple(card(by_id[tid], prefilled(tid)) for tid in config.themes.selected)
+    else:
+        cards = tuple(card(None, {}) for _ in range(_BLANK_CARDS))
+    # Cards the config fills for themes it did not select still belong in the plan.
+    cards += tuple(card(by_id[tid], prefilled(tid)) for tid in config.action_cards
+                   if tid not in config.themes.selected)
+    example = card(by_id["new-leaders"], t["example_card"])
+
+    placed: dict[int, list[Theme]] = {number: [] for number in kits.MAP_FIELDS}
+    for theme_id, rating in config.themes.ratings.items():
+        placed[map_field(rating.importance, rating.success)].append(by_id[theme_id])
+    map_fields = tuple(
+        MapField(number, t["map"]["fields"][str(number)]["name"], t["map"]["fields"][str(number)]["description"],
+                 tuple(sorted(placed[number], key=lambda th: th.number)))
+        for number in kits.MAP_FIELDS
+    )
+    steps = tuple(_workshop_step(config, content, spec, number)
+                  for number, spec in enumerate(kits.STEPS, start=1))
+    return WellbeingPlan(themes, cards, example, steps, map_fields)
+
+
+#: Blank cards printed when the config selects no theme yet.
+_BLANK_CARDS = 3
+
+
+def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, number: int) -> WorkshopStep:
+    t = content.text["wellbeing_plan"]
+    settings = getattr(config.workshops, spec.id)
+    babel = content.babel
+    clock = dt.datetime.combine(settings.date or dt.date(2000, 1, 1), settings.start)
+    rows = []
+    for row_id, default in spec.rows:
+        minutes = settings.minutes.get(row_id, default)
+        end = clock + dt.timedelta(minutes=minutes)
+        row_text = t["runsheet"][spec.id][row_id]
+        rows.append(RunsheetRow(row_id, _time(clock, babel), _time(end, babel), minutes,
+                                row_text["content"], row_text["who"]))
+        clock = end
+    return WorkshopStep(
+        id=spec.id,
+        number=number,
+        title=t["steps"][spec.id]["title"],
+        purpose=t["steps"][spec.id]["purpose"],
+        date=format_date(settings.date, format="full", locale=babel) if settings.date else "",
+        start=rows[0].start,
+        end=rows[-1].end,
+        minutes=sum(row.minutes for row in rows),
+        default_minutes=spec.default_minutes,
+        venue=settings.venue,
+        facilitator=settings.facilitator,
+        rows=tuple(rows),
+    )
+
+
+def _time(moment: dt.datetime, babel: str) -> str:
+    return format_time(moment.time(), format="short", locale=babel)
+
+
+def _minute_warnings(config: Config) -> tuple[str, ...]:
+    warnings = []
+    for spec in kits.STEPS:
+        overrides = getattr(config.workshops, spec.id).minutes
+        total = sum(overrides.get(row_id, default) for row_id, default in spec.rows)
+        if total != spec.default_minutes:
+            warnings.append(
+                f"{config.file}: workshops.{spec.id}.minutes: the session now lasts {total} minutes "
+                f"instead of {spec.default_minutes}"
+            )
+    return tuple(warnings)
+
+
+def _freeze(value: Any) -> Any:
+    """A read-only deep copy: mappings become mapping proxies and lists tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: _freeze(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(item) for item in value)
+    return value

@@ -1,0 +1,198 @@
+"""The ``kitbuilder`` command line: a thin layer over the public API.
+
+Commands parse options, call the pipeline and print a short summary. Errors a user can fix
+arrive as :class:`~kitbuilder.errors.KitbuilderError` (exit 2 for bad input, 1 for a failed
+build); anything else is an internal error, shown with a traceback only under ``--debug``.
+Heavy libraries are imported inside the commands so ``kitbuilder --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KitbuilderError
+
+__all__ = ["main"]
+
+log = logging.getLogger("kitbuilder")
+
+
+class _Group(click.Group):
+    """Turns unexpected exceptions into one line unless ``--debug`` is given."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise KitbuilderError(
+                f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug to see the traceback)"
+            ) from None
+
+
+class _LogFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return click.style(f"{record.levelname.lower()}: ", fg="yellow", bold=True) + message
+        return message
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+
+
+def _locale_choice(ctx, param, values):
+    from .locales import available_locales
+
+    known = available_locales()
+    for value in values:
+        if value not in known:
+            raise click.BadParameter(f"unknown locale {value!r} (available: {', '.join(known)})")
+    return list(values)
+
+
+def _kit_choice(ctx, param, values):
+    from .kits import KITS
+
+    for value in values:
+        if value not in KITS:
+            raise click.BadParameter(f"unknown kit {value!r} (known: {', '.join(KITS)})")
+    return list(values)
+
+
+_config_argument = click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kitbuilder")
+@click.option("-v", "--verbose", count=True, help="Say more (-vv for debug messages).")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("--debug", is_flag=True, help="Show the traceback of internal errors.")
+def cli(verbose: int, quiet: bool, debug: bool) -> None:
+    """Build print-ready leadership workshop kits from an organisation config."""
+    _setup_logging(verbose, quiet)
+
+
+@cli.command()
+@_config_argument
+@click.option("--locale", "locales", multiple=True, callback=_locale_choice,
+              help="Build only this locale (repeatable); default: the config's locales.")
+@click.option("--kit", "kits", multiple=True, callback=_kit_choice,
+              help="Build only this kit (repeatable); default: the config's kits.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where to write the kit.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of restyled templates (overrides branding.templates).")
+@click.option("--pdf", is_flag=True, help="Also convert every file to PDF with LibreOffice.")
+def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
+          pdf: bool) -> None:
+    """Build the kit described by CONFIG."""
+    from .config import load_config
+    from .pipeline import build as run_build
+
+    settings = load_config(config, overrides={"locales": locales, "kits": kits})
+    report = run_build(settings, out_dir, templates=templates, pdf=pdf)
+    click.echo(f"Built {len(report.entries)} files into {report.root} in {report.seconds:.1f} s "
+               f"(manifest: {report.manifest.name}).")
+
+
+@cli.command()
+@_config_argument
+def validate(config: Path) -> None:
+    """Check CONFIG and report every problem at once."""
+    from .config import load_config
+    from .pipeline import build_model
+
+    settings = load_config(config)
+    kit = build_model(settings)
+    for warning in kit.warnings:
+        log.warning(warning)
+    documents = sum(len(locale.documents) for locale in kit.locales)
+    click.echo(f"{config}: valid ({len(settings.locales)} locales, {len(settings.kits)} kits, "
+               f"{documents} documents to build).")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the config's JSON Schema."""
+    from .config import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing kitbuilder.yaml.")
+def init(directory: Path, force: bool) -> None:
+    """Write a commented starter config into DIRECTORY."""
+    from .starter import write_starter
+
+    path = write_starter(directory, force=force)
+    click.echo(f"Wrote {path}. Edit it, then run: kitbuilder build {path}")
+
+
+@cli.command()
+@click.option("--locale", default="da", show_default=True, callback=lambda c, p, v: _locale_choice(c, p, [v])[0],
+              help="The language of the titles.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also list the custom themes of this config.")
+def themes(locale: str, config: Path | None) -> None:
+    """List the themes and their ids."""
+    from .kits import THEMES
+    from .locales import load_locale
+
+    titles = load_locale(locale).get("wellbeing_plan.themes")
+    rows = [(number, theme_id, titles[theme_id]["title"]) for number, theme_id in enumerate(THEMES, start=1)]
+    if config:
+        from .config import load_config
+
+        settings = load_config(config)
+        for number, custom in enumerate(settings.themes.custom, start=len(THEMES) + 1):
+            title = custom.title if isinstance(custom.title, str) else custom.title.get(locale, "")
+            rows.append((number, custom.id, title))
+    width = max(len(theme_id) for _, theme_id, _ in rows)
+    for number, theme_id, title in rows:
+        click.echo(f"{number:>2}  {theme_id:<{width}}  {title}")
+
+
+@cli.group()
+def locales() -> None:
+    """Work with the locale content."""
+
+
+@locales.command("check")
+def locales_check() -> None:
+    """Report keys missing from, or extra in, any locale (exit 2 if any)."""
+    from .errors import ContentError
+    from .locales import REFERENCE_LOCALE, available_locales, check_locales, flatten, load_locale
+
+    problems = check_locales()
+    if problems:
+        raise ContentError(problems)
+    keys = len(flatten(load_locale(REFERENCE_LOCALE).text))
+    click.echo(f"{len(available_locales())} locales ({', '.join(available_locales())}) "
+               f"have the same {keys} keys.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kitbuilder")
+
+
+if __name__ == "__main__":
+    main()

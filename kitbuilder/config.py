@@ -1,0 +1,451 @@
+"""The organisation config: its schema, and loading it into typed, validated objects.
+
+:func:`load_config` reads the YAML, validates it against :class:`Config` and reports every
+problem at once, each naming the file, the line, the field path and what is expected::
+
+    config.yaml:12: themes.selected[2]: unknown theme 'x' (known: new-leaders, …)
+
+Paths in the config resolve relative to the config file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from . import kits
+from .errors import ConfigError, ContentError, Problem
+from .locales import available_locales, load_locale
+from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
+
+__all__ = ["Config", "load_config", "json_schema"]
+
+
+# --- value types --------------------------------------------------------------------------
+
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise ValueError(f"expected a colour as #RRGGBB, e.g. #1F4E79 (got {value!r})")
+    return value.upper()
+
+
+def _locale_code(value: str) -> str:
+    known = available_locales()
+    if value not in known:
+        hint = "; Norwegian Bokmål is 'nb'" if value in {"no", "nn", "nb_NO", "no_NO"} else ""
+        raise ValueError(f"unknown locale {value!r} (available: {', '.join(known)}){hint}")
+    return value
+
+
+def _kit_id(value: str) -> str:
+    if value not in kits.KITS:
+        raise ValueError(f"unknown kit {value!r} (known: {', '.join(kits.KITS)})")
+    return value
+
+
+def _theme_id(value: str, info: ValidationInfo) -> str:
+    custom = (info.context or {}).get("custom_themes", set())
+    if value not in kits.THEMES and value not in custom:
+        known = ", ".join([*kits.THEMES, *sorted(custom)])
+        close = difflib.get_close_matches(value, [*kits.THEMES, *custom], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"unknown theme {value!r}{hint} (known: {known})")
+    return value
+
+
+def _existing_file(value: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("config_dir", Path.cwd())
+    path = (base / value).resolve()
+    if not path.is_file():
+        raise ValueError(f"file not found: {value} (looked for {path})")
+    return path
+
+
+def _existing_dir(value: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("config_dir", Path.cwd())
+    path = (base / value).resolve()
+    if not path.is_dir():
+        raise ValueError(f"folder not found: {value} (looked for {path})")
+    return path
+
+
+def _clock(value: Any) -> Any:
+    if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        raise ValueError(f"expected a time as HH:MM, e.g. 09:00 (got {value!r})")
+    return value
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+LocaleCode = Annotated[str, AfterValidator(_locale_code)]
+KitId = Annotated[str, AfterValidator(_kit_id)]
+ThemeId = Annotated[str, AfterValidator(_theme_id)]
+ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
+ExistingDir = Annotated[Path, AfterValidator(_existing_dir)]
+ClockTime = Annotated[dt.time, Field(json_schema_extra={"pattern": r"^\d{1,2}:\d{2}$"})]
+Rating1to5 = Annotated[int, Field(ge=1, le=5)]
+#: Text in one language for every locale, or per locale: ``{da: …, sv: …}``.
+LocalisedText = Union[str, dict[LocaleCode, str]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# --- sections -------------------------------------------------------------------------------
+
+class Organisation(_Model):
+    name: str = Field(min_length=1)
+    """The organisation's full name, printed on every document."""
+    short_name: str = Field(min_length=1)
+    """A short name; the output folder is named after it."""
+
+
+class Colours(_Model):
+    primary: Colour = "#1F4E79"
+    """Headings and title bars."""
+    secondary: Colour = "#2E75B6"
+    """Table headers and secondary accents."""
+    accent: Colour = "#C55A11"
+    """Highlights."""
+
+
+class Branding(_Model):
+    logo: ExistingFile | None = None
+    """A PNG or JPEG logo, printed on the first page of every document."""
+    colours: Colours = Colours()
+    font: str | None = None
+    """The body font; it must be installed where the kit is opened or converted."""
+    templates: ExistingDir | None = None
+    """A folder of restyled templates that replace the default ones of the same name."""
+
+
+def _workshop_model(step: kits.StepSpec) -> type[_Model]:
+    row_ids = Literal[tuple(row for row, _ in step.rows)]  # type: ignore[valid-type]
+    return create_model(
+        f"Workshop_{step.id.title()}",
+        __base__=_Model,
+        __doc__=f"Workshop step '{step.id}' ({step.default_minutes} minutes by default).",
+        date=(dt.date | None, Field(None, description="The day of the workshop (YYYY-MM-DD).")),
+        start=(Annotated[ClockTime, _clock_validator()], Field(dt.time(9, 0), description="Start time, HH:MM.")),
+        venue=(str, Field("", description="Where the workshop takes place.")),
+        facilitator=(str, Field("", description="Who leads the workshop.")),
+        minutes=(dict[row_ids, Annotated[int, Field(gt=0, le=600)]],  # type: ignore[valid-type]
+                 Field({}, description="Minutes per run-sheet row id, overriding the defaults.")),
+    )
+
+
+def _clock_validator():
+    from pydantic import BeforeValidator
+    return BeforeValidator(_clock)
+
+
+Workshops = create_model(
+    "Workshops",
+    __base__=_Model,
+    __doc__="The three workshop steps.",
+    **{step.id: (_workshop_model(step), Field(default_factory=_workshop_model(step))) for step in kits.STEPS},
+)
+
+
+class Rating(_Model):
+    importance: Rating1to5
+    """How important the theme is to the organisation, 1 (low) to 5 (high)."""
+    success: Rating1to5
+    """How well the organisation succeeds with it today, 1 (low) to 5 (high)."""
+
+
+class CustomTheme(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
+    """An id of lower-case letters, digits and hyphens."""
+    title: LocalisedText
+    """The theme's question, in one language or per locale."""
+    prompt: LocalisedText = ""
+    """A question that helps rate the theme."""
+
+
+class Themes(_Model):
+    selected: list[ThemeId] = []
+    """The themes chosen for action cards (usually three to five)."""
+    custom: list[CustomTheme] = []
+    """The organisation's own themes, in addition to the twelve."""
+    ratings: dict[ThemeId, Rating] = {}
+    """Ratings that place themes on the prioritisation map."""
+
+
+class ActionCard(_Model):
+    model_config = ConfigDict(alias_generator=lambda name: name.replace("_", "-"), populate_by_name=False)
+    where_when: LocalisedText = ""
+    goal: LocalisedText = ""
+    responsible: LocalisedText = ""
+    help: LocalisedText = ""
+    representatives: LocalisedText = ""
+    tasks: LocalisedText = ""
+    follow_up: LocalisedText = ""
+
+
+class Leader(_Model):
+    name: str = Field(min_length=1)
+    unit: str = ""
+    manager: str = ""
+    email: str = ""
+    meeting: dt.datetime | None = None
+    """The dialogue meeting, YYYY-MM-DD HH:MM."""
+
+
+class Offer(_Model):
+    title: str = Field(min_length=1)
+    description: str = ""
+
+
+class Contact(_Model):
+    name: str = Field(min_length=1)
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Support(_Model):
+    report_date: dt.date | None = None
+    """The day leaders receive their evaluation reports."""
+    offers: list[Offer] = []
+    contacts: list[Contact] = []
+
+
+class Config(_Model):
+    """A kitbuilder organisation config."""
+
+    organisation: Organisation
+    locales: list[LocaleCode] = Field(default_factory=lambda: ["da", "sv", "nb"], min_length=1)
+    """The languages to build."""
+    kits: list[KitId] = Field(default_factory=lambda: list(kits.KITS), min_length=1)
+    """The kits to build; all by default."""
+    paper: Literal["A4", "Letter"] = "A4"
+    branding: Branding = Branding()
+    workshops: Workshops = Field(default_factory=Workshops)  # type: ignore[valid-type]
+    themes: Themes = Themes()
+    action_cards: dict[ThemeId, ActionCard] = {}
+    """Prefilled action-card fields per theme id."""
+    leaders: list[Leader] = []
+    leaders_file: ExistingFile | None = None
+    """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
+    survey: ExistingFile | None = None
+    """Survey results (CSV or XLSX)."""
+    support: Support = Support()
+    text: dict[LocaleCode, dict[str, Union[str, list[str]]]] = {}
+    """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
+
+    _file: Path = PrivateAttr(default=Path("config.yaml"))
+
+    @property
+    def file(self) -> Path:
+        """The config file this was loaded from."""
+        return self._file
+
+    @model_validator(mode="before")
+    @classmethod
+    def _printable(cls, data: Any) -> Any:
+        """Drop characters XML cannot hold, so any text prints as typed (and nothing else)."""
+        return _strip_control(data)
+
+    @model_validator(mode="after")
+    def _unique_lists(self) -> Config:
+        for name in ("locales", "kits"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name}: each entry may appear only once")
+        return self
+
+
+# XML 1.0 allows tab, newline and carriage return, and nothing else below U+0020.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _strip_control(value: Any) -> Any:
+    if isinstance(value, str):
+        return _FORBIDDEN.sub("", value)
+    if isinstance(value, dict):
+        return {_strip_control(k): _strip_control(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_control(v) for v in value]
+    return value
+
+
+# --- loading --------------------------------------------------------------------------------
+
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Config:
+    """Read, validate and return the config at ``path``.
+
+    ``overrides`` replace top-level keys (as the CLI's ``--locale`` does); empty values
+    are ignored.
+
+    Raises :class:`ConfigError` listing every problem found (YAML syntax, unknown keys,
+    wrong types, unknown ids, missing files, bad text overrides).
+    """
+    path = Path(path)
+    display = _display_name(path)
+    try:
+        doc = load_yaml(path, display_name=display)
+    except YamlSyntaxError as exc:
+        raise ConfigError(exc.problems) from None
+    if not isinstance(doc.data, dict):
+        raise ConfigError(doc.problem((), "expected a mapping of settings (organisation:, locales:, …)"))
+    doc.data.update({key: value for key, value in (overrides or {}).items() if value})
+    context = {"config_dir": path.resolve().parent, "custom_themes": _custom_theme_ids(doc.data)}
+    problems = _text_override_problems(doc)
+    try:
+        config = Config.model_validate(doc.data, context=context)
+    except ValidationError as exc:
+        raise ConfigError(_problems(doc, exc.errors()) + problems) from None
+    problems += _cross_checks(config, doc)
+    if problems:
+        raise ConfigError(problems)
+    config._file = path
+    return config
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the config, for editors and other tools."""
+    schema = Config.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kitbuilder organisation config"
+    return schema
+
+
+def _display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _custom_theme_ids(data: dict) -> set[str]:
+    custom = (data.get("themes") or {}).get("custom") if isinstance(data.get("themes"), dict) else None
+    if not isinstance(custom, list):
+        return set()
+    return {c["id"] for c in custom if isinstance(c, dict) and isinstance(c.get("id"), str)}
+
+
+def _problems(doc: YamlDocument, errors: list[dict]) -> list[Problem]:
+    """One problem per location: a text-or-mapping union gives two errors, shown as one."""
+    by_loc: dict[tuple, list[dict]] = {}
+    for err in errors:
+        # pydantic names union branches and validators in the location; users never wrote those
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and (
+            part == "str" or "[" in part or part.endswith("-keys"))))
+        by_loc.setdefault(loc, []).append(err)
+    problems = []
+    for loc, errs in by_loc.items():
+        if {e["type"] for e in errs} >= {"string_type", "dict_type"}:
+            problems.append(doc.problem(loc, "expected a text, or one text per locale ({da: …, sv: …})"))
+        else:
+            problems.extend(_problem(doc, loc, err) for err in errs)
+    return problems
+
+
+def _problem(doc: YamlDocument, loc: tuple, err: dict) -> Problem:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        message = f"unknown key; {hint}allowed: {', '.join(allowed)}" if allowed else "unknown key"
+    elif kind == "missing":
+        message = "required but missing"
+    elif kind == "value_error":
+        message = str(err["ctx"]["error"])
+    else:
+        message = err["msg"][0].lower() + err["msg"][1:]
+        if "input" in err and not isinstance(err["input"], (dict, list)):
+            shown = repr(err["input"])
+            message += f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
+    return doc.problem(loc, message)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys a mapping at ``loc`` may hold, walking the schema models."""
+    model: Any = Config
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            model = _inner_model(model, list_item=True)
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part in fields:
+            model = _inner_model(fields[part].annotation)
+        elif any(f.alias == part for f in fields.values()):
+            model = _inner_model(next(f.annotation for f in fields.values() if f.alias == part))
+        else:
+            model = _inner_model(model, dict_value=True)
+    if not isinstance(model, type) or not issubclass(model, BaseModel):
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: Any, list_item: bool = False, dict_value: bool = False) -> Any:
+    """The model inside ``Optional[...]``, ``list[...]`` or ``dict[..., ...]``."""
+    from typing import get_args, get_origin
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        if get_origin(annotation) is dict and arg is get_args(annotation)[0]:
+            continue
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _cross_checks(config: Config, doc: YamlDocument) -> list[Problem]:
+    """Rules that span several fields; each problem points at the field to change."""
+    problems: list[Problem] = []
+    for index, theme in enumerate(config.themes.custom):
+        if theme.id in kits.THEMES:
+            problems.append(doc.problem(("themes", "custom", index, "id"),
+                                        f"{theme.id!r} is one of the twelve built-in themes; pick another id"))
+        if isinstance(theme.title, dict):
+            for code in config.locales:
+                if code not in theme.title:
+                    problems.append(doc.problem(("themes", "custom", index, "title"),
+                                                f"no title for locale {code!r}; give one per built locale or one text for all"))
+    ids = [t.id for t in config.themes.custom]
+    for index, theme_id in enumerate(ids):
+        if theme_id in ids[:index]:
+            problems.append(doc.problem(("themes", "custom", index, "id"), f"{theme_id!r} is used twice"))
+    if config.leaders and config.leaders_file:
+        problems.append(doc.problem(("leaders_file",), "give leaders inline or leaders_file, not both"))
+    return problems
+
+
+def _text_override_problems(doc: YamlDocument) -> list[Problem]:
+    """Check ``text:`` keys against the locales' content (before the schema, so both show)."""
+    text = doc.data.get("text")
+    if not isinstance(text, dict):
+        return []
+    problems: list[Problem] = []
+    for code, overrides in text.items():
+        if code not in available_locales() or not isinstance(overrides, dict):
+            continue  # the schema reports these
+        try:
+            load_locale(code).with_overrides(overrides, source=doc.file, path=f"text.{code}")
+        except ContentError as exc:
+            problems.extend(Problem(p.file, p.path, p.message, doc.line(("text", code, p.path.split(".", 2)[-1])))
+                            for p in exc.problems)
+    return problems
+
+
+__all__ += ["format_path"]

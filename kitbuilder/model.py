@@ -1,0 +1,164 @@
+"""The kit model: what every document says, already resolved and formatted for its locale.
+
+Plain frozen data. Nothing here reads files or knows Word or PowerPoint; renderers read
+the model, and :mod:`kitbuilder.assemble` builds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+__all__ = [
+    "ActionCard",
+    "Branding",
+    "CardField",
+    "Document",
+    "Kit",
+    "LocaleKit",
+    "MapField",
+    "Organisation",
+    "RunsheetRow",
+    "Theme",
+    "WellbeingPlan",
+    "WorkshopStep",
+]
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    short_name: str
+
+    @property
+    def short_label(self) -> str:
+        """The name cut to fit a footer or a slide corner."""
+        return self.name if len(self.name) <= 60 else self.name[:59].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Branding:
+    """Colours as ``#RRGGBB`` (``None``: keep the template's), logo path and body font."""
+
+    primary: str | None = None
+    secondary: str | None = None
+    accent: str | None = None
+    logo: str | None = None
+    font: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    number: int
+    title: str
+    prompt: str
+    custom: bool = False
+
+
+@dataclass(frozen=True)
+class CardField:
+    id: str
+    label: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class ActionCard:
+    heading: str
+    prompt: str
+    fields: tuple[CardField, ...]
+    theme_id: str | None = None
+
+    @property
+    def filled(self) -> bool:
+        return any(f.value for f in self.fields)
+
+
+@dataclass(frozen=True)
+class RunsheetRow:
+    id: str
+    start: str
+    end: str
+    minutes: int
+    content: str
+    who: str
+
+
+@dataclass(frozen=True)
+class WorkshopStep:
+    id: str
+    number: int
+    title: str
+    purpose: str
+    date: str
+    start: str
+    end: str
+    minutes: int
+    default_minutes: int
+    venue: str
+    facilitator: str
+    rows: tuple[RunsheetRow, ...]
+
+
+@dataclass(frozen=True)
+class MapField:
+    number: int
+    name: str
+    description: str
+    themes: tuple[Theme, ...] = ()
+
+
+@dataclass(frozen=True)
+class WellbeingPlan:
+    """The ``wellbeing-plan`` kit's content in one locale."""
+
+    themes: tuple[Theme, ...]
+    cards: tuple[ActionCard, ...]
+    example_card: ActionCard
+    steps: tuple[WorkshopStep, ...]
+    map_fields: tuple[MapField, ...]
+
+    @property
+    def filled_cards(self) -> tuple[ActionCard, ...]:
+        return tuple(card for card in self.cards if card.filled)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file of the kit in one locale."""
+
+    id: str
+    kit: str
+    number: int
+    format: str
+    template: str
+    file_name: str
+    title: str
+    locale: str
+    #: ``"standard"`` for the configured paper, ``"large"`` for the A3 / Tabloid poster.
+    sheet: str = "standard"
+
+
+@dataclass(frozen=True)
+class LocaleKit:
+    """Everything one locale's documents print."""
+
+    locale: str
+    language: str
+    organisation: Organisation
+    branding: Branding
+    paper: str
+    #: The locale's words (with the config's overrides), nested by namespace.
+    text: Mapping[str, Any]
+    documents: tuple[Document, ...]
+    wellbeing: WellbeingPlan | None = None
+
+
+@dataclass(frozen=True)
+class Kit:
+    """The whole build: one :class:`LocaleKit` per locale, plus warnings for the user."""
+
+    organisation: Organisation
+    locales: tuple[LocaleKit, ...]
+    warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,18 @@
+"""Renderers: one per output format. Each takes a model document and returns the file's bytes."""
+
+from __future__ import annotations
+
+__all__ = ["render_document"]
+
+from pathlib import Path
+
+from ..model import Document, LocaleKit
+
+
+def render_document(document: Document, locale_kit: LocaleKit, template: Path) -> bytes:
+    """Render ``document`` with the renderer for its format (imported on first use)."""
+    if document.format == "docx":
+        from .docx import render_docx
+
+        return render_docx(document, locale_kit, template)
+    raise ValueError(f"no renderer for format {document.format!r}")

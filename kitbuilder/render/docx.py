@@ -1,0 +1,121 @@
+"""Render Word documents from docxtpl templates.
+
+Templates are real .docx files a user restyles in Word; Jinja tags in them read the kit
+model. Values are inserted, never evaluated, and escaped for XML (``autoescape``), so
+``&``, ``<`` and ``{{ }}`` in an organisation's text print as typed. The environment is
+sandboxed and strict: a misspelt name in a restyled template fails with its name instead of
+printing nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.shared import Mm, RGBColor
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import Problem, TemplateError
+from ..model import Document, LocaleKit
+from .package import BUILD_TIME, normalise_package
+
+__all__ = ["render_docx", "template_context"]
+
+#: Page sizes (width, height) in portrait; "large" is the poster sheet for each paper.
+PAGE_SIZES = {
+    ("A4", "standard"): (Mm(210), Mm(297)),
+    ("A4", "large"): (Mm(297), Mm(420)),
+    ("Letter", "standard"): (Mm(215.9), Mm(279.4)),
+    ("Letter", "large"): (Mm(279.4), Mm(431.8)),
+}
+#: Styles that carry the primary colour, and the one that carries the accent.
+_PRIMARY_STYLES = ("Title", "Heading 1", "Heading 2", "Card Title", "Field Label", "Theme Title", "Map Field Name")
+_ACCENT_STYLES = ("Theme Number",)
+_LOGO_HEIGHT = Mm(16)
+
+
+def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "") -> dict[str, Any]:
+    """The names a Word template can use."""
+    text = locale_kit.text
+    return {
+        "org": locale_kit.organisation,
+        "doc": document,
+        "t": text[document.kit.replace("-", "_")],
+        "common": text["common"],
+        "plan": locale_kit.wellbeing,
+        "logo": logo,
+    }
+
+
+def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> bytes:
+    """Render ``document`` with the Word template at ``template`` and return the .docx bytes.
+
+    Raises :class:`TemplateError` naming the template and locale when the template is not a
+    Word file, has a broken Jinja tag or uses a name the model does not provide.
+    """
+    where = f"{template} ({document.locale})"
+    try:
+        tpl = DocxTemplate(template)  # a fresh object per document: docxtpl#394
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several types for a non-Word file
+        raise TemplateError(Problem(where, "", f"not a readable Word template: {exc}")) from None
+    logo = InlineImage(tpl, locale_kit.branding.logo, height=_LOGO_HEIGHT) if locale_kit.branding.logo else ""
+    context = template_context(document, locale_kit, logo)
+    try:
+        tpl.render(context, jinja_env=_environment(), autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(Problem(where, "", f"broken template tag: {exc.message}")) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(Problem(where, "", f"the template uses a name the kit does not provide: {exc.message}")) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(Problem(where, "", f"template error: {exc}")) from None
+    word = tpl.docx
+    _apply_paper(word, locale_kit.paper, document.sheet)
+    _apply_branding(word, locale_kit)
+    _set_properties(word, document, locale_kit)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return normalise_package(buffer.getvalue())
+
+
+def _environment() -> jinja2.Environment:
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _apply_paper(word, paper: str, sheet: str) -> None:
+    width, height = PAGE_SIZES[(paper, sheet)]
+    for section in word.sections:
+        landscape = section.page_width > section.page_height
+        section.page_width, section.page_height = (height, width) if landscape else (width, height)
+
+
+def _apply_branding(word, locale_kit: LocaleKit) -> None:
+    branding = locale_kit.branding
+    styles = {style.name: style for style in word.styles}
+    for names, colour in ((_PRIMARY_STYLES, branding.primary), (_ACCENT_STYLES, branding.accent)):
+        if colour is None:
+            continue
+        for name in names:
+            if name in styles:
+                styles[name].font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    if branding.font:
+        for style in styles.values():
+            if getattr(style, "font", None) is not None and (style.font.name or style.name == "Normal"):
+                style.font.name = branding.font
+
+
+def _set_properties(word, document: Document, locale_kit: LocaleKit) -> None:
+    props = word.core_properties
+    props.title = document.title
+    props.subject = locale_kit.organisation.name[:255]
+    props.author = locale_kit.organisation.name[:255]
+    props.last_modified_by = "kitbuilder"
+    props.language = locale_kit.locale
+    props.keywords = f"{document.kit}; {document.id}"
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = BUILD_TIME
+    props.last_printed = BUILD_TIME

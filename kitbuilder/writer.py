@@ -1,0 +1,85 @@
+"""Write the built files: atomically, with a manifest, never leaving half a file.
+
+Every file goes to a temporary file in the same folder, is flushed to disk and then renamed
+over the target, so a reader sees the old file or the new one and nothing in between.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ManifestEntry", "manifest_entry", "safe_name", "write_atomic", "write_manifest"]
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    file: str
+    kit: str
+    locale: str
+    bytes: int
+    sha256: str
+
+
+def safe_name(text: str, *, fallback: str = "kit", limit: int = 60) -> str:
+    """A file or folder name from user text: letters (Nordic ones kept), digits and hyphens.
+
+    >>> safe_name("Fjordby Kommune / Søndre ..")
+    'fjordby-kommune-søndre'
+    """
+    text = unicodedata.normalize("NFC", text).casefold()
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).replace("_", "-")
+    slug = re.sub(r"-{2,}", "-", slug).strip("-")[:limit].strip("-")
+    return slug or fallback
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that ``path`` is never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def manifest_entry(root: Path, path: Path, kit: str, locale: str, data: bytes) -> ManifestEntry:
+    return ManifestEntry(path.relative_to(root).as_posix(), kit, locale, len(data),
+                         hashlib.sha256(data).hexdigest())
+
+
+def write_manifest(root: Path, organisation: str, entries: list[ManifestEntry]) -> Path:
+    """Merge ``entries`` into ``root/manifest.json`` and write it atomically.
+
+    Entries of earlier builds are kept for files this build did not write, as long as the
+    file is still there, so building one locale does not forget the others.
+    """
+    path = root / MANIFEST
+    fresh = {e.file: e for e in entries}
+    kept: dict[str, dict] = {}
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8")).get("files", [])
+        except (ValueError, AttributeError):
+            previous = []
+        for item in previous:
+            if isinstance(item, dict) and item.get("file") not in fresh and (root / str(item.get("file"))).is_file():
+                kept[item["file"]] = item
+    files = sorted([*kept.values(), *(e.__dict__ for e in fresh.values())], key=lambda item: item["file"])
+    body = json.dumps({"organisation": organisation, "files": files}, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(path, body.encode("utf-8"))
+    return path

@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""Write the default Word templates into templates/default/.
+
+The .docx files are committed; users restyle them in Word. This script is how they were
+first made, and how a developer regenerates them after changing their structure:
+
+    .venv/bin/python tools/make_templates.py
+
+Every look is a named style (Title, Heading 1, Card Title, Field Label, ...) so a user
+restyles the whole kit by editing styles in Word. Jinja tags follow docxtpl's rules: one
+``{%p %}`` per paragraph, ``{%tr %}`` for table rows, each tag typed in one run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "default"
+PRIMARY = RGBColor(0x1F, 0x4E, 0x79)
+GREY = RGBColor(0x59, 0x59, 0x59)
+FONT = "Calibri"
+
+
+# --- document skeleton ---------------------------------------------------------------------
+
+def new_document(*, large: bool = False, margin_cm: float = 2.0):
+    doc = Document()
+    _drop_styles_with_effects(doc)
+    section = doc.sections[0]
+    if large:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(420), Mm(297)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margin_cm))
+    section.footer_distance = Cm(0.8)
+    _styles(doc)
+    _footer(doc, section)
+    doc.core_properties.title = ""
+    doc.core_properties.author = "kitbuilder"
+    # docxtpl renders core properties as Jinja too, so no braces here
+    doc.core_properties.comments = "Default kitbuilder template. Restyle the styles freely and keep the template tags."
+    return doc
+
+
+def _drop_styles_with_effects(doc) -> None:
+    """python-docx's blank document carries a Word 2010 leftover part that validators flag."""
+    part = doc.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del part.rels[rel_id]
+
+
+def _styles(doc) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    _east_asian_font(normal, FONT)
+
+    def para_style(name, base="Normal", size=None, bold=None, italic=None, colour=None,
+                   before=None, after=None, keep_next=False, page_break=False):
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.hidden = False
+        style.quick_style = True
+        font = style.font
+        font.name = FONT
+        if size: font.size = Pt(size)
+        if bold is not None: font.bold = bold
+        if italic is not None: font.italic = italic
+        if colour is not None: font.color.rgb = colour
+        fmt = style.paragraph_format
+        if before is not None: fmt.space_before = Pt(before)
+        if after is not None: fmt.space_after = Pt(after)
+        fmt.keep_with_next = keep_next
+        fmt.page_break_before = page_break
+        return style
+
+    para_style("Title", size=26, bold=True, colour=PRIMARY, after=2)
+    para_style("Subtitle", size=13, colour=GREY, after=14)
+    para_style("Heading 1", size=16, bold=True, colour=PRIMARY, before=16, after=6, keep_next=True)
+    para_style("Heading 2", size=13, bold=True, colour=PRIMARY, before=10, after=4, keep_next=True)
+    para_style("Card Title", size=16, bold=True, colour=PRIMARY, after=2, keep_next=True, page_break=True)
+    para_style("Card Prompt", size=10.5, italic=True, colour=GREY, after=8, keep_next=True)
+    para_style("Field Label", size=9.5, bold=True, colour=PRIMARY, after=2, keep_next=True)
+    para_style("Field Value", size=10.5, after=2)
+    para_style("Checklist Item", after=4)
+    para_style("Small Print", size=9, colour=GREY, after=4)
+    para_style("Table Text", size=9.5, after=2)
+    para_style("Table Heading", size=9.5, bold=True, after=2)
+    para_style("Theme Number", size=22, bold=True, colour=RGBColor(0xC5, 0x5A, 0x11), after=4)
+    para_style("Theme Title", size=16, bold=True, colour=PRIMARY, after=8)
+    para_style("Theme Prompt", size=11.5, italic=True, after=4)
+    para_style("Map Field Name", size=18, bold=True, colour=PRIMARY, after=2)
+    para_style("Map Field Text", size=11, italic=True, colour=GREY, after=10)
+    para_style("Map Theme", size=12, after=4)
+    para_style("Axis Label", size=12, bold=True, colour=GREY, after=0)
+    footer = para_style("Footer", size=8.5, colour=GREY, after=0)
+    # the blank document's Footer style has centre and right tabs for Letter; each footer sets its own
+    tabs = footer.element.pPr.find(qn("w:tabs")) if footer.element.pPr is not None else None
+    if tabs is not None:
+        tabs.getparent().remove(tabs)
+
+
+def _east_asian_font(style, name: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
+
+
+def _footer(doc, section) -> None:
+    footer = section.footer
+    p = footer.paragraphs[0]
+    p.style = doc.styles["Footer"]
+    width = section.page_width - section.left_margin - section.right_margin
+    p.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    p.add_run("{{ org.short_label }} · {{ doc.title }}")
+    p.add_run("\t")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    p._p.append(field)
+
+
+# --- small builders ------------------------------------------------------------------------
+
+def para(container, text: str, style: str = "Normal"):
+    p = container.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    return p
+
+
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl paragraph tag such as ``{%p for x in y %}``."""
+    return container.add_paragraph(text)
+
+
+def cell_text(cell, text: str, style: str):
+    p = cell.paragraphs[0]
+    p.style = style
+    if text:
+        p.add_run(text)
+    return p
+
+
+def cell_para(cell, text: str, style: str):
+    p = cell.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    return p
+
+
+def title_block(doc):
+    p = para(doc, "{% if logo %}{{ logo }}{% endif %}")
+    p.paragraph_format.space_after = Pt(10)
+    para(doc, "{{ doc.title }}", "Title")
+    para(doc, "{{ org.name }}", "Subtitle")
+
+
+def table(doc, rows: int, widths_cm: list[float], *, border: str = "single", border_colour: str = "A6A6A6"):
+    tbl = doc.add_table(rows=rows, cols=len(widths_cm))
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl.autofit = False
+    tbl_pr = tbl._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), border)
+        el.set(qn("w:sz"), "6")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), border_colour)
+        borders.append(el)
+    tbl_pr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, size in (("top", 80), ("left", 120), ("bottom", 80), ("right", 120)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(size))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+    grid = tbl._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in tbl.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    return tbl
+
+
+def row_height(row, cm: float, rule: str = "atLeast", cant_split: bool = True, header: bool = False):
+    tr_pr = row._tr.get_or_add_trPr()
+    if cant_split:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Cm(cm).twips)))
+    height.set(qn("w:hRule"), rule)
+    tr_pr.append(height)
+
+
+def shade(cell, fill: str):
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def v_align(cell, where: str = "center"):
+    el = OxmlElement("w:vAlign")
+    el.set(qn("w:val"), where)
+    cell._tc.get_or_add_tcPr().append(el)
+
+
+def text_direction(cell, value: str = "btLr"):
+    el = OxmlElement("w:textDirection")
+    el.set(qn("w:val"), value)
+    cell._tc.get_or_add_tcPr().append(el)
+
+
+def loop_rows(tbl, opening: str, closing: str, body_rows: int = 1):
+    """Wrap the last ``body_rows`` rows of ``tbl`` in ``{%tr %}`` rows."""
+    first_body = tbl.rows[len(tbl.rows) - body_rows]._tr
+    open_row = tbl.add_row()
+    close_row = tbl.add_row()
+    first_body.addprevious(open_row._tr)
+    open_row.cells[0].paragraphs[0].add_run(opening)
+    close_row.cells[0].paragraphs[0].add_run(closing)
+
+
+def card_table(doc, card_expr: str, writing_room_cm: float | None, width_cm: float = 17.0):
+    """An action card as a one-column table: one row per field, label above value."""
+    tbl = table(doc, 1, [width_cm])
+    row = tbl.rows[0]
+    if writing_room_cm:
+        row_height(row, writing_room_cm)
+    cell = row.cells[0]
+    cell_text(cell, "{{ field.label }}", "Field Label")
+    cell_para(cell, "{{ field.value }}", "Field Value")
+    loop_rows(tbl, f"{{%tr for field in {card_expr}.fields %}}", "{%tr endfor %}")
+    return tbl
+
+
+# --- the documents -------------------------------------------------------------------------
+
+def action_cards():
+    doc = new_document()
+    title_block(doc)
+    para(doc, "{{ t.action_cards.intro }}")
+    para(doc, "{{ t.action_cards.example_heading }}", "Heading 1")
+    para(doc, "{{ plan.example_card.heading }}", "Heading 2")
+    card_table(doc, "plan.example_card", None)
+    tag(doc, "{%p for card in plan.cards %}")
+    para(doc, "{{ card.heading }}", "Card Title")
+    tag(doc, "{%p if card.prompt %}")
+    para(doc, "{{ card.prompt }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
+    card_table(doc, "card", 2.9)
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+def wellbeing_plan():
+    doc = new_document()
+    title_block(doc)
+    for key in ("intro", "how", "follow_up"):
+        para(doc, f"{{{{ t.plan.{key}_heading }}}}", "Heading 1")
+        para(doc, f"{{{{ t.plan.{key} }}}}")
+    para(doc, "{{ t.plan.cards_heading }}", "Heading 1")
+    tag(doc, "{%p if plan.filled_cards %}")
+    tag(doc, "{%p for card in plan.filled_cards %}")
+    para(doc, "{{ card.heading }}", "Heading 2")
+    tbl = table(doc, 1, [5.5, 11.5])
+    row = tbl.rows[0]
+    row_height(row, 0.8)
+    cell_text(row.cells[0], "{{ field.label }}", "Field Label")
+    shade(row.cells[0], "EAF1F8")
+    cell_text(row.cells[1], "{{ field.value or common.not_set }}", "Field Value")
+    loop_rows(tbl, "{%tr for field in card.fields %}", "{%tr endfor %}")
+    para(doc, "", "Small Print")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.plan.no_cards }}")
+    tag(doc, "{%p endif %}")
+    return doc
+
+
+def theme_cards():
+    doc = new_document(margin_cm=1.2)
+    para(doc, "{{ doc.title }} · {{ org.short_label }}", "Heading 2").paragraph_format.space_before = Pt(0)
+    para(doc, "{{ t.theme_cards.intro }}", "Small Print")
+    tbl = table(doc, 1, [9.3, 9.3], border="dashed", border_colour="808080")
+    row = tbl.rows[0]
+    row_height(row, 8.05, rule="exact")
+    for index, cell in enumerate(row.cells):
+        v_align(cell, "center")
+        item = f"pair[{index}]"
+        cell_text(cell, f"{{%p if {item} %}}", "Normal")
+        cell_para(cell, f"{{{{ t.theme_cards.custom_label if {item}.custom else {item}.number }}}}", "Theme Number")
+        cell_para(cell, f"{{{{ {item}.title }}}}", "Theme Title")
+        cell_para(cell, f"{{{{ {item}.prompt }}}}", "Theme Prompt")
+        cell_para(cell, "{%p endif %}", "Normal")
+        for p in cell.paragraphs:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    loop_rows(tbl, "{%tr for pair in plan.themes|batch(2, '') %}", "{%tr endfor %}")
+    return doc
+
+
+def prioritisation_map():
+    doc = new_document(large=True, margin_cm=1.5)
+    p = para(doc, "{{ doc.title }} · {{ org.name }}", "Title")
+    p.runs[0].font.size = Pt(24)
+    para(doc, "{{ t.map.intro }}", "Subtitle")
+    widths = [1.6, 12.4, 12.4, 10.6]
+    tbl = table(doc, 3, widths, border="single", border_colour="7F7F7F")
+    top, bottom, axis = tbl.rows
+    row_height(top, 10.2, rule="exact")
+    row_height(bottom, 10.2, rule="exact")
+    row_height(axis, 1.3, rule="exact")
+    # importance axis, vertical, spanning both field rows
+    axis_cell = top.cells[0].merge(bottom.cells[0])
+    text_direction(axis_cell)
+    v_align(axis_cell)
+    cell_text(axis_cell, "{{ t.map.low }} ← {{ t.map.importance_axis }} → {{ t.map.high }}", "Axis Label").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for cell, index, fill_colour in ((top.cells[1], 0, "FBE5D6"), (top.cells[2], 1, "E2EFDA"),
+                                     (bottom.cells[1], 3, "F2F2F2"), (bottom.cells[2], 2, "DEEBF7")):
+        shade(cell, fill_colour)
+        field = f"plan.map_fields[{index}]"
+        cell_text(cell, f"{{{{ {field}.number }}}}. {{{{ {field}.name }}}}", "Map Field Name")
+        cell_para(cell, f"{{{{ {field}.description }}}}", "Map Field Text")
+        cell_para(cell, f"{{%p for theme in {field}.themes %}}", "Map Theme")
+        cell_para(cell, "■ {{ theme.number }}. {{ theme.title }}", "Map Theme")
+        cell_para(cell, "{%p endfor %}", "Map Theme")
+    parking = top.cells[3].merge(bottom.cells[3])
+    cell_text(parking, "{{ t.map.parking.name }}", "Map Field Name")
+    cell_para(parking, "{{ t.map.parking.description }}", "Map Field Text")
+    for _ in range(9):
+        cell_para(parking, "", "Map Theme")
+    cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
+    cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
+    cell_para(parking, "• {{ question }}", "Table Text")
+    cell_para(parking, "{%p endfor %}", "Table Text")
+    success = axis.cells[1].merge(axis.cells[2])
+    v_align(success)
+    cell_text(success, "{{ t.map.low }} ← {{ t.map.success_axis }} → {{ t.map.high }}", "Axis Label").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return doc
+
+
+def facilitator_checklist():
+    doc = new_document()
+    title_block(doc)
+    para(doc, "{{ t.checklist.programme_heading }}", "Heading 1")
+    cols = [4.2, 5.8, 3.8, 3.2]
+    tbl = table(doc, 2, cols)
+    head, body = tbl.rows
+    row_height(head, 0.7, header=True)
+    for cell, key in zip(head.cells, ("step", "when", "where", "who")):
+        shade(cell, "1F4E79")
+        p = cell_text(cell, f"{{{{ t.checklist.programme_columns.{key} }}}}", "Table Heading")
+        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    row_height(body, 0.7)
+    cell_text(body.cells[0], "{{ step.title }}", "Table Text")
+    cell_text(body.cells[1], "{{ step.date or common.not_set }}", "Table Text")
+    cell_para(body.cells[1], "{{ step.start }}–{{ step.end }} ({{ step.minutes }} {{ common.minutes_short }})", "Table Text")
+    cell_text(body.cells[2], "{{ step.venue or common.not_set }}", "Table Text")
+    cell_text(body.cells[3], "{{ step.facilitator or common.not_set }}", "Table Text")
+    loop_rows(tbl, "{%tr for step in plan.steps %}", "{%tr endfor %}")
+
+    para(doc, "{{ t.checklist.hr_heading }}", "Heading 1")
+    para(doc, "{{ t.checklist.hr_intro }}")
+    tbl = table(doc, 1, [17.0])
+    row = tbl.rows[0]
+    row_height(row, 1.9)
+    cell_text(row.cells[0], "{{ loop.index }}. {{ question }}", "Field Label")
+    loop_rows(tbl, "{%tr for question in t.checklist.hr_questions %}", "{%tr endfor %}")
+
+    para(doc, "{{ t.checklist.heading }}", "Heading 1")
+    para(doc, "{{ t.checklist.intro }}")
+    tag(doc, "{%p for section in t.checklist.sections.values() %}")
+    para(doc, "{{ section.title }}", "Heading 2")
+    tag(doc, "{%p for item in section['items'] %}")
+    para(doc, "☐  {{ item }}", "Checklist Item")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ t.checklist.knowledge_heading }}", "Heading 2")
+    para(doc, "{{ t.checklist.knowledge }}")
+
+    tag(doc, "{%p for step in plan.steps %}")
+    para(doc, "{{ step.title }} · {{ step.start }}–{{ step.end }}", "Card Title")
+    para(doc, "{{ step.purpose }}", "Card Prompt")
+    cols = [2.4, 2.0, 7.7, 4.9]
+    tbl = table(doc, 2, cols)
+    head, body = tbl.rows
+    row_height(head, 0.6, header=True)
+    for cell, key in zip(head.cells, ("time", "minutes", "content", "who")):
+        shade(cell, "1F4E79")
+        p = cell_text(cell, f"{{{{ t.runsheet_columns.{key} }}}}", "Table Heading")
+        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    cell_text(body.cells[0], "{{ row.start }}–{{ row.end }}", "Table Text")
+    cell_text(body.cells[1], "{{ row.minutes }}", "Table Text")
+    cell_text(body.cells[2], "{{ row.content }}", "Table Text")
+    cell_text(body.cells[3], "{{ row.who }}", "Table Text")
+    loop_rows(tbl, "{%tr for row in step.rows %}", "{%tr endfor %}")
+    tag(doc, "{%p endfor %}")
+    return doc
+
+
+TEMPLATES = {
+    "action-cards.docx": action_cards,
+    "wellbeing-plan.docx": wellbeing_plan,
+    "theme-cards.docx": theme_cards,
+    "prioritisation-map.docx": prioritisation_map,
+    "facilitator-checklist.docx": facilitator_checklist,
+}
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, build in TEMPLATES.items():
+        build().save(OUT / name)
+        print(f"wrote {OUT / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
