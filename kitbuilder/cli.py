@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from pathlib import Path
 
 import click
@@ -40,18 +39,18 @@ class _Group(click.Group):
             ) from None
 
 
-class _LogFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
+class _ClickHandler(logging.Handler):
+    """Log records to stderr through Click, which drops colours when stderr is no terminal."""
+
+    def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if record.levelno >= logging.WARNING:
-            return click.style(f"{record.levelname.lower()}: ", fg="yellow", bold=True) + message
-        return message
+            message = click.style(f"{record.levelname.lower()}: ", fg="yellow", bold=True) + message
+        click.echo(message, err=True)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LogFormatter())
-    log.handlers[:] = [handler]
+    log.handlers[:] = [_ClickHandler()]
     log.propagate = False
     log.setLevel(logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
 

@@ -91,9 +91,11 @@ def _clock(value: Any) -> Any:
 
 
 Colour = Annotated[str, AfterValidator(_colour)]
-LocaleCode = Annotated[str, AfterValidator(_locale_code)]
-KitId = Annotated[str, AfterValidator(_kit_id)]
-ThemeId = Annotated[str, AfterValidator(_theme_id)]
+LocaleCode = Annotated[str, AfterValidator(_locale_code), Field(
+    json_schema_extra={"pattern": "^[a-z]{2,3}$", "description": "A locale folder under locales/, e.g. da, sv, nb, en."})]
+KitId = Annotated[str, AfterValidator(_kit_id), Field(json_schema_extra={"enum": list(kits.KITS)})]
+ThemeId = Annotated[str, AfterValidator(_theme_id), Field(json_schema_extra={
+    "description": "One of the twelve themes or a custom theme's id.", "examples": list(kits.THEMES)})]
 ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
 ExistingDir = Annotated[Path, AfterValidator(_existing_dir)]
 ClockTime = Annotated[dt.time, Field(json_schema_extra={"pattern": r"^\d{1,2}:\d{2}$"})]

@@ -1,0 +1,44 @@
+# kitbuilder: `make demo` builds the example kit, `make test` runs the tests.
+# Both set up everything they need on a fresh Debian/Ubuntu machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# What the tests need from Debian: LibreOffice for PDF checks, the fonts the templates use
+# (metric-compatible with Calibri, Cambria, Arial), hunspell dictionaries, poppler.
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-impress-nogui \
+	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 \
+	hunspell hunspell-da hunspell-sv hunspell-no hunspell-en-gb poppler-utils
+
+.PHONY: demo test bench system-deps templates clean
+
+$(BIN)/kitbuilder: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/kitbuilder
+	$(BIN)/kitbuilder build config/example.yaml --out output
+
+test: $(BIN)/kitbuilder system-deps
+	$(BIN)/python -m pytest -q
+
+bench: $(BIN)/kitbuilder
+	$(BIN)/python tools/bench.py
+
+# Installs only the Debian packages that are missing.
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:" $$missing; \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Regenerate the default Word templates after changing tools/make_templates.py.
+templates: $(BIN)/kitbuilder
+	$(BIN)/python tools/make_templates.py
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,46 @@
+"""Shared fixtures: the example kit built once per session, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kitbuilder import build, load_config
+from kitbuilder.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config" / "example.yaml"
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example config built into a temporary folder; returns the report."""
+    out = tmp_path_factory.mktemp("example")
+    return build(load_config(EXAMPLE), out)
+
+
+@pytest.fixture
+def run():
+    """Run the CLI in-process: ``run("validate", path)`` returns the Click result."""
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def write_config(tmp_path):
+    """Write a config (YAML text) into a temporary folder with the example's logo."""
+
+    def write(text: str, name: str = "config.yaml") -> Path:
+        shutil.copy(ROOT / "config" / "assets" / "logo.png", tmp_path / "logo.png")
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,141 @@
+"""Real LibreOffice: every generated document converts, with the pages we expect.
+
+The test set-up (make test) installs LibreOffice, the fonts and poppler; these tests are
+never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from kitbuilder import build, load_config
+from kitbuilder.cli import cli
+from kitbuilder.pdf import convert_to_pdf
+
+from .conftest import EXAMPLE
+from .docxread import text
+
+pytestmark = pytest.mark.office
+
+# pages per document: the checklist (programme, HR questions, checklist, then one page per
+# step), 13 theme cards at six a page, the poster, the example plus one page per card.
+EXPECTED_PAGES = {
+    "01-facilitator-checklist": 5,
+    "05-theme-cards": 3,
+    "06-prioritisation-map": 1,
+    "07-action-cards": 5,
+    "08-wellbeing-plan": 2,
+}
+
+
+@pytest.fixture(scope="session")
+def pdf_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    result = CliRunner().invoke(cli, ["build", str(EXAMPLE), "--out", str(out), "--pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out / "fjordby"
+
+
+def test_every_office_file_has_a_pdf_in_the_manifest(pdf_build):
+    manifest = json.loads((pdf_build / "manifest.json").read_text(encoding="utf-8"))
+    files = {entry["file"] for entry in manifest["files"]}
+    office = {f for f in files if f.endswith(".docx")}
+    assert len(office) == 15
+    assert {f.replace(".docx", ".pdf") for f in office} <= files
+
+
+@pytest.mark.parametrize("locale", ["da", "sv", "nb"])
+def test_page_counts_and_sizes(pdf_build, locale):
+    for stem, pages in EXPECTED_PAGES.items():
+        reader = PdfReader(pdf_build / locale / f"{stem}.pdf")
+        assert len(reader.pages) == pages, (locale, stem)
+        box = reader.pages[0].mediabox
+        size = (round(float(box.width)), round(float(box.height)))
+        assert size == ((1191, 842) if stem == "06-prioritisation-map" else (595, 842)), (locale, stem)
+
+
+def test_pdfs_embed_every_font(pdf_build):
+    for pdf in sorted(pdf_build.rglob("*.pdf")):
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = listing.splitlines()[2:]
+        assert rows, pdf
+        assert all(row.split()[-5] == "yes" for row in rows), listing
+
+
+def test_pdf_text_keeps_nordic_letters_and_the_organisation(pdf_build):
+    def pdf_text(path):
+        return "".join(page.extract_text() for page in PdfReader(path).pages)
+    danish = pdf_text(pdf_build / "da" / "08-wellbeing-plan.pdf")
+    swedish = pdf_text(pdf_build / "sv" / "08-wellbeing-plan.pdf")
+    assert "Fjordby Kommune & Forsyning" in danish
+    assert all(letter in danish for letter in "æøå")
+    assert all(letter in swedish for letter in "äö")
+
+
+NASTY = {
+    "ampersand": "Smith & Søn <Holding> \"A/S\" 'Ltd'",
+    "jinja": "{{ 7 * 7 }} {% if true %}x{% endif %} {# c #}",
+    "emoji": "Trivsel 🌱💪 for alle",
+}
+
+
+def test_text_from_the_config_is_printed_literally(tmp_path):
+    long_name = "Meget Lang Organisation " * 210  # about 5,000 characters
+    config_path = tmp_path / "nasty.yaml"
+    config_path.write_text(
+        "organisation:\n"
+        f"  name: {json.dumps(NASTY['ampersand'] + ' ' + long_name)}\n"
+        "  short_name: \"../nasty {{ x }}\"\n"
+        "locales: [da]\n"
+        "workshops:\n"
+        f"  prepare: {{venue: {json.dumps(NASTY['jinja'])}, facilitator: \"Ctrl\\x01\\x1fchars\\u0007\"}}\n"
+        "themes:\n"
+        "  selected: [recovery, own]\n"
+        f"  custom: [{{id: own, title: {json.dumps(NASTY['emoji'])}}}]\n"
+        "action_cards:\n"
+        f"  recovery: {{goal: {json.dumps(NASTY['jinja'])}, tasks: \"Line one\\nLine two\"}}\n",
+        encoding="utf-8")
+    report = build(load_config(config_path), tmp_path / "out", pdf=True)
+    checklist = text(report.root / "da" / "01-facilitator-checklist.docx")
+    cards = text(report.root / "da" / "07-action-cards.docx")
+    assert NASTY["ampersand"] in checklist
+    assert NASTY["jinja"] in checklist and "49" not in checklist
+    assert "Ctrlchars" in checklist
+    assert NASTY["emoji"] in cards
+    assert NASTY["jinja"] in cards
+    assert "Line one" in cards and "Line two" in cards
+    assert report.root.name == "nasty-x"
+    for docx in report.root.rglob("*.docx"):
+        assert docx.with_suffix(".pdf").is_file(), docx
+        assert len(PdfReader(docx.with_suffix(".pdf")).pages) >= 1
+
+
+def test_a_file_that_does_not_convert_is_named(tmp_path):
+    good = tmp_path / "good.docx"
+    from docx import Document
+    Document().save(good)
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(good.read_bytes()[:300])  # a truncated download
+    from kitbuilder.errors import BuildError
+    with pytest.raises(BuildError) as caught:
+        convert_to_pdf([good, bad])
+    assert "bad.docx" in str(caught.value) and "good.docx" not in str(caught.value)
+    assert good.with_suffix(".pdf").is_file()
+
+
+def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, monkeypatch):
+    from kitbuilder import pdf as pdf_module
+    real = pdf_module.find_soffice()
+    counter = tmp_path / "starts"
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
+    report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 15
+    assert counter.read_text().count("start") == 1
