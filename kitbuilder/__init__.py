@@ -10,9 +10,26 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .config import Config, load_config
+from typing import TYPE_CHECKING
+
 from .errors import BuildError, ConfigError, ContentError, KitbuilderError, Problem, TemplateError
-from .pipeline import BuildReport, build, build_model
+
+if TYPE_CHECKING:
+    from .config import Config, load_config
+    from .pipeline import BuildReport, build, build_model
+
+# The config and pipeline pull in pydantic and Babel; load them on first use so that the
+# command line starts fast (kitbuilder --help).
+_LAZY = {"Config": "config", "load_config": "config", "BuildReport": "pipeline", "build": "pipeline",
+         "build_model": "pipeline"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'kitbuilder' has no attribute {name!r}")
 
 __all__ = [
     "BuildError",

@@ -81,8 +81,36 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     return normalise_package(buffer.getvalue())
 
 
+class _Environment(SandboxedEnvironment):
+    """Compiles each distinct document XML once per process.
+
+    docxtpl turns a template's XML into one Jinja template per render; the same template
+    rendered for another locale or leader yields the same source, so the compiled form is
+    reused (compiling is most of a render's cost).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (Jinja's name)
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) >= 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+_ENVIRONMENT: _Environment | None = None
+
+
 def _environment() -> jinja2.Environment:
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        _ENVIRONMENT = _Environment()
+    return _ENVIRONMENT
 
 
 def _apply_paper(word, paper: str, sheet: str) -> None:
