@@ -20,12 +20,14 @@ from .model import (
     ActionCard,
     Branding,
     CardField,
+    Deck,
     Document,
     Kit,
     LocaleKit,
     MapField,
     Organisation,
     RunsheetRow,
+    Slide,
     Theme,
     WellbeingPlan,
     WorkshopStep,
@@ -87,14 +89,15 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
             format=spec.format,
             template=spec.template,
             file_name=spec.file_name,
-            title=_namespace(text, spec.kit)["documents"][spec.id],
+            title=text[spec.text_namespace]["documents"][spec.id],
             locale=content.code,
             sheet=spec.sheet,
+            namespace=spec.text_namespace,
         )
         for spec in kits.DOCUMENTS
         if spec.kit in config.kits
     )
-    wellbeing = _wellbeing_plan(config, content) if "wellbeing-plan" in config.kits else None
+    wellbeing = _wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
     return LocaleKit(
         locale=content.code,
         language=content.name,
@@ -107,17 +110,13 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
     )
 
 
-def _namespace(text: Mapping[str, Any], kit_id: str) -> Mapping[str, Any]:
-    return text[kit_id.replace("-", "_")]
-
-
 def _localised(value: str | dict[str, str], code: str) -> str:
     return value.get(code, "") if isinstance(value, dict) else value
 
 
 # --- wellbeing-plan ------------------------------------------------------------------------
 
-def _wellbeing_plan(config: Config, content: LocaleContent) -> WellbeingPlan:
+def _wellbeing_plan(config: Config, content: LocaleContent, organisation: Organisation) -> WellbeingPlan:
     t = content.text["wellbeing_plan"]
     code = content.code
     themes = tuple(
@@ -165,7 +164,47 @@ def _wellbeing_plan(config: Config, content: LocaleContent) -> WellbeingPlan:
     )
     steps = tuple(_workshop_step(config, content, spec, number)
                   for number, spec in enumerate(kits.STEPS, start=1))
-    return WellbeingPlan(themes, cards, example, steps, map_fields)
+    decks = tuple(_deck(content, organisation, step, themes, map_fields, example) for step in steps)
+    return WellbeingPlan(themes, cards, example, steps, map_fields, decks)
+
+
+def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep, themes: tuple[Theme, ...],
+          map_fields: tuple[MapField, ...], example: ActionCard) -> Deck:
+    """The slides of one step's run-sheet deck."""
+    t = content.text["wellbeing_plan"]
+    d = content.text["wellbeing_decks"]
+    notes = d["notes"]
+    when = f"{step.start}–{step.end}"
+    details = [organisation.title_label, step.date, when, step.venue, step.facilitator]
+    slides = [
+        Slide("title", step.title, notes["title"][step.id], subtitle=t["title"],
+              lines=tuple(line for line in details if line)),
+        Slide("agenda", f"{d['agenda_title']} · {when}", notes["agenda"],
+              lines=tuple(f"{row.start}–{row.end}   {d['rows'][step.id][row.id]}" for row in step.rows)
+              + (f"{step.end}   {d['ends']}",)),
+        Slide("table", d["runsheet_title"], notes["runsheet"],
+              table=(tuple(t["runsheet_columns"][key] for key in ("time", "minutes", "content", "who")),)
+              + tuple((f"{row.start}–{row.end}", str(row.minutes), row.content, row.who) for row in step.rows)),
+    ]
+    if step.id == "prepare":
+        slides += [
+            Slide("themes", d["themes_title"], notes["themes"], themes=themes),
+            Slide("map", d["map_title"], notes["map"], map_fields=map_fields, parking=t["map"]["parking"]["name"],
+                  axes=(t["map"]["importance_axis"], t["map"]["success_axis"])),
+        ]
+    elif step.id == "qualify":
+        questions = t["qualify"]["questions"].values()
+        slides.append(Slide("content", t["qualify"]["heading"], notes["questions"],
+                            lines=tuple(f"{q['name']}: {q['text']}" for q in questions)))
+    else:
+        slides += [
+            Slide("content", d["fields_title"], notes["fields"], lines=tuple(f.label for f in example.fields)),
+            Slide("table", t["action_cards"]["example_heading"], notes["example"],
+                  table=((example.heading, ""),) + tuple((f.label, f.value) for f in example.fields)),
+            Slide("content", t["publish"]["heading"], notes["publish"], lines=tuple(t["publish"]["steps"])),
+        ]
+    slides.append(Slide("closing", d["closing_title"], notes["closing"], lines=tuple(d["closing"][step.id])))
+    return Deck(step.id, tuple(slides))
 
 
 #: Blank cards printed when the config selects no theme yet.

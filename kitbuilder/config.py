@@ -275,10 +275,18 @@ class Config(_Model):
 
 # XML 1.0 allows tab, newline and carriage return, and nothing else below U+0020.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def _strip_control(value: Any) -> Any:
     if isinstance(value, str):
+        if _SURROGATE.search(value):
+            # YAML escapes such as "\ud83c\udf31" arrive as surrogate halves: join the pairs
+            # into the character they spell, drop halves that pair with nothing
+            value = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"),
+                                        value)
+            value = _SURROGATE.sub("", value)
         return _FORBIDDEN.sub("", value)
     if isinstance(value, dict):
         return {_strip_control(k): _strip_control(v) for k, v in value.items()}

@@ -30,11 +30,19 @@ class DocumentSpec:
     format: str
     #: ``"large"`` prints on A3 (Tabloid with Letter paper) instead of the configured paper.
     sheet: str = "standard"
+    #: The locale file (namespace) holding the document's words; defaults to the kit's.
+    namespace: str = ""
+    #: The template file, when several documents share one (the decks share a master).
+    template_file: str = ""
+
+    @property
+    def text_namespace(self) -> str:
+        return self.namespace or self.kit.replace("-", "_")
 
     @property
     def template(self) -> str:
         """The template file name the renderer looks for, e.g. ``action-cards.docx``."""
-        return f"{self.id}.{self.format}"
+        return self.template_file or f"{self.id}.{self.format}"
 
     @property
     def file_name(self) -> str:
@@ -97,6 +105,12 @@ STEPS: tuple[StepSpec, ...] = (
 #: gains a document later takes a free number, so earlier file names never change.
 DOCUMENTS: tuple[DocumentSpec, ...] = (
     DocumentSpec(1, "facilitator-checklist", "wellbeing-plan", "docx"),
+    DocumentSpec(2, "runsheet-prepare", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
+                 template_file="runsheet.pptx"),
+    DocumentSpec(3, "runsheet-qualify", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
+                 template_file="runsheet.pptx"),
+    DocumentSpec(4, "runsheet-concretise", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
+                 template_file="runsheet.pptx"),
     DocumentSpec(5, "theme-cards", "wellbeing-plan", "docx"),
     DocumentSpec(6, "prioritisation-map", "wellbeing-plan", "docx", sheet="large"),
     DocumentSpec(7, "action-cards", "wellbeing-plan", "docx"),

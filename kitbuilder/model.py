@@ -13,12 +13,14 @@ __all__ = [
     "ActionCard",
     "Branding",
     "CardField",
+    "Deck",
     "Document",
     "Kit",
     "LocaleKit",
     "MapField",
     "Organisation",
     "RunsheetRow",
+    "Slide",
     "Theme",
     "WellbeingPlan",
     "WorkshopStep",
@@ -33,7 +35,16 @@ class Organisation:
     @property
     def short_label(self) -> str:
         """The name cut to fit a footer or a slide corner."""
-        return self.name if len(self.name) <= 60 else self.name[:59].rstrip() + "…"
+        return _shorten(self.name, 60)
+
+    @property
+    def title_label(self) -> str:
+        """The name cut to a few lines, for a title slide that must also show date and place."""
+        return _shorten(self.name, 160)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,35 @@ class MapField:
 
 
 @dataclass(frozen=True)
+class Slide:
+    """One slide: which layout it uses, what it says, and the facilitator's notes.
+
+    ``layout`` is one of ``title``, ``agenda``, ``table``, ``content``, ``themes``,
+    ``map`` and ``closing``; each uses the fields that fit it.
+    """
+
+    layout: str
+    title: str
+    notes: str
+    subtitle: str = ""
+    lines: tuple[str, ...] = ()
+    #: Rows of a table; the first row is the header.
+    table: tuple[tuple[str, ...], ...] = ()
+    themes: tuple[Theme, ...] = ()
+    map_fields: tuple[MapField, ...] = ()
+    parking: str = ""
+    axes: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A run-sheet deck for one workshop step."""
+
+    step_id: str
+    slides: tuple[Slide, ...]
+
+
+@dataclass(frozen=True)
 class WellbeingPlan:
     """The ``wellbeing-plan`` kit's content in one locale."""
 
@@ -118,6 +158,14 @@ class WellbeingPlan:
     example_card: ActionCard
     steps: tuple[WorkshopStep, ...]
     map_fields: tuple[MapField, ...]
+    decks: tuple[Deck, ...] = ()
+
+    def deck(self, step_id: str) -> Deck:
+        """The run-sheet deck of ``step_id``; raises ``KeyError`` when there is none."""
+        for deck in self.decks:
+            if deck.step_id == step_id:
+                return deck
+        raise KeyError(step_id)
 
     @property
     def filled_cards(self) -> tuple[ActionCard, ...]:
@@ -138,6 +186,8 @@ class Document:
     locale: str
     #: ``"standard"`` for the configured paper, ``"large"`` for the A3 / Tabloid poster.
     sheet: str = "standard"
+    #: The locale namespace (file) with the document's words.
+    namespace: str = ""
 
 
 @dataclass(frozen=True)

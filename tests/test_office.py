@@ -26,6 +26,9 @@ pytestmark = pytest.mark.office
 # step), 13 theme cards at six a page, the poster, the example plus one page per card.
 EXPECTED_PAGES = {
     "01-facilitator-checklist": 5,
+    "02-runsheet-prepare": 6,
+    "03-runsheet-qualify": 5,
+    "04-runsheet-concretise": 7,
     "05-theme-cards": 3,
     "06-prioritisation-map": 1,
     "07-action-cards": 5,
@@ -44,9 +47,9 @@ def pdf_build(tmp_path_factory):
 def test_every_office_file_has_a_pdf_in_the_manifest(pdf_build):
     manifest = json.loads((pdf_build / "manifest.json").read_text(encoding="utf-8"))
     files = {entry["file"] for entry in manifest["files"]}
-    office = {f for f in files if f.endswith(".docx")}
-    assert len(office) == 15
-    assert {f.replace(".docx", ".pdf") for f in office} <= files
+    office = {f for f in files if f.endswith((".docx", ".pptx"))}
+    assert len(office) == 24
+    assert {f.rsplit(".", 1)[0] + ".pdf" for f in office} <= files
 
 
 @pytest.mark.parametrize("locale", ["da", "sv", "nb"])
@@ -56,7 +59,8 @@ def test_page_counts_and_sizes(pdf_build, locale):
         assert len(reader.pages) == pages, (locale, stem)
         box = reader.pages[0].mediabox
         size = (round(float(box.width)), round(float(box.height)))
-        assert size == ((1191, 842) if stem == "06-prioritisation-map" else (595, 842)), (locale, stem)
+        expected = {"06-prioritisation-map": (1191, 842)}.get(stem, (960, 540) if "runsheet" in stem else (595, 842))
+        assert size == expected, (locale, stem)
 
 
 def test_pdfs_embed_every_font(pdf_build):
@@ -110,9 +114,9 @@ def test_text_from_the_config_is_printed_literally(tmp_path):
     assert NASTY["jinja"] in cards
     assert "Line one" in cards and "Line two" in cards
     assert report.root.name == "nasty-x"
-    for docx in report.root.rglob("*.docx"):
-        assert docx.with_suffix(".pdf").is_file(), docx
-        assert len(PdfReader(docx.with_suffix(".pdf")).pages) >= 1
+    for office in [*report.root.rglob("*.docx"), *report.root.rglob("*.pptx")]:
+        assert office.with_suffix(".pdf").is_file(), office
+        assert len(PdfReader(office.with_suffix(".pdf")).pages) >= 1
 
 
 def test_a_file_that_does_not_convert_is_named(tmp_path):
@@ -137,5 +141,5 @@ def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, monkeypatch):
     wrapper.chmod(0o755)
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 15
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 24
     assert counter.read_text().count("start") == 1

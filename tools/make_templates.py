@@ -450,5 +450,135 @@ def main() -> int:
     return 0
 
 
+
+# --- the PowerPoint master -------------------------------------------------------------------
+
+def runsheet_deck():
+    """A 16:9 master whose layouts and placeholders have the names the renderer looks for."""
+    from lxml import etree
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.util import Emu, Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 13.333 × 7.5 in
+    master = prs.slide_master
+    ns = {"p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+          "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+
+    def place(shape, x, y, w, h):
+        shape.left, shape.top, shape.width, shape.height = Inches(x), Inches(y), Inches(w), Inches(h)
+
+    by_type = {sh.placeholder_format.type: sh for sh in master.placeholders}
+    for sh in master.placeholders:
+        name = sh.name
+        if name.startswith("Title"):
+            place(sh, 0.6, 0.35, 12.13, 0.95)
+        elif name.startswith("Text"):
+            place(sh, 0.6, 1.5, 12.13, 5.35)
+        elif name.startswith("Date"):
+            place(sh, 0.6, 7.0, 3.0, 0.35)
+        elif name.startswith("Footer"):
+            place(sh, 4.2, 7.0, 5.0, 0.35)
+        elif name.startswith("Slide Number"):
+            place(sh, 9.73, 7.0, 3.0, 0.35)
+    del by_type
+    # title and body styles: sizes, colour from the theme's first accent
+    tx_styles = master.element.find("p:txStyles", ns)
+    title_rpr = tx_styles.find("p:titleStyle/a:lvl1pPr/a:defRPr", ns)
+    title_rpr.set("sz", "3000")
+    title_rpr.set("b", "1")
+    for fill in title_rpr.findall("a:solidFill", ns):
+        title_rpr.remove(fill)
+    title_rpr.insert(0, etree.fromstring(
+        '<a:solidFill xmlns:a="%s"><a:schemeClr val="accent1"/></a:solidFill>' % ns["a"]))
+    title_ppr = tx_styles.find("p:titleStyle/a:lvl1pPr", ns)
+    title_ppr.set("algn", "l")
+    for level, size in zip(range(1, 6), (2200, 2000, 1800, 1600, 1600)):
+        rpr = tx_styles.find(f"p:bodyStyle/a:lvl{level}pPr/a:defRPr", ns)
+        rpr.set("sz", str(size))
+    # an accent bar along the top of every slide
+    master_tree = master.element.find("p:cSld/p:spTree", ns)
+    master_tree.append(etree.fromstring(
+        f'<p:sp xmlns:p="{ns["p"]}" xmlns:a="{ns["a"]}"><p:nvSpPr><p:cNvPr id="90" name="Accent Bar"/>'
+        '<p:cNvSpPr/><p:nvPr userDrawn="1"/></p:nvSpPr><p:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{int(prs.slide_width)}" cy="{int(Inches(0.12))}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        '</a:prstGeom><a:solidFill><a:schemeClr val="accent1"/></a:solidFill><a:ln><a:noFill/></a:ln></p:spPr></p:sp>'))
+
+    # theme: name, colours and fonts
+    theme_part = master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(theme_part.blob)
+    theme.set("name", "kitbuilder")
+    scheme = theme.find(".//a:clrScheme", ns)
+    scheme.set("name", "kitbuilder")
+    for slot, colour in (("dk2", "1F4E79"), ("accent1", "1F4E79"), ("accent2", "2E75B6"), ("accent3", "C55A11"),
+                         ("accent4", "70AD47"), ("accent5", "FBE5D6"), ("accent6", "DEEBF7")):
+        element = scheme.find(f"a:{slot}", ns)
+        for child in list(element):
+            element.remove(child)
+        etree.SubElement(element, f"{{{ns['a']}}}srgbClr", val=colour)
+    fonts = theme.find(".//a:fontScheme", ns)
+    fonts.set("name", "kitbuilder")
+    for which in ("a:majorFont", "a:minorFont"):
+        fonts.find(f"{which}/a:latin", ns).set("typeface", FONT)
+    theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    layouts = {
+        "Kit Title": [("Title", "ctrTitle", 0, (0.8, 2.0, 11.7, 1.5), 4000, False),
+                      ("Subtitle", "subTitle", 1, (0.8, 3.55, 11.7, 0.8), 2200, False),
+                      ("Details", "body", 13, (0.8, 4.6, 8.6, 2.2), 1600, False),
+                      ("Logo", "pic", 14, (9.9, 0.45, 2.9, 1.3), None, False)],
+        "Kit Agenda": [("Title", "title", 0, None, None, False),
+                       ("Body", "body", 1, (0.8, 1.6, 11.7, 5.2), 2400, False)],
+        "Kit Table": [("Title", "title", 0, None, None, False),
+                      ("Table", "tbl", 1, (0.6, 1.45, 12.13, 5.45), None, False)],
+        "Kit Content": [("Title", "title", 0, None, None, False),
+                        ("Body", "body", 1, (0.6, 1.5, 12.13, 5.35), 2400, True)],
+        "Kit Themes": [("Title", "title", 0, None, None, False),
+                       ("Grid", "body", 1, (0.6, 1.45, 12.13, 5.45), 1600, False)],
+        "Kit Map": [("Title", "title", 0, None, None, False),
+                    ("Map", "body", 1, (0.6, 1.45, 12.13, 5.45), 1400, False)],
+        "Kit Closing": [("Title", "title", 0, None, None, False),
+                        ("Body", "body", 1, (0.6, 1.5, 12.13, 5.35), 2400, True)],
+    }
+    keep = list(master.slide_layouts)[: len(layouts)]
+    for layout in list(master.slide_layouts)[len(layouts):]:
+        master.slide_layouts.remove(layout)
+    for layout, (name, placeholders) in zip(keep, layouts.items()):
+        c_sld = layout.element.find("p:cSld", ns)
+        c_sld.set("name", name)
+        tree = c_sld.find("p:spTree", ns)
+        for shape in tree.findall("p:sp", ns) + tree.findall("p:pic", ns) + tree.findall("p:graphicFrame", ns):
+            tree.remove(shape)
+        for shape_id, (ph_name, ph_type, idx, box, size, bullets) in enumerate(placeholders, start=2):
+            tree.append(etree.fromstring(_placeholder_xml(shape_id, ph_name, ph_type, idx, box, size, bullets, ns, Emu,
+                                                          Inches)))
+    prs.core_properties.title = "kitbuilder run-sheet master"
+    prs.core_properties.author = "kitbuilder"
+    return prs
+
+
+def _placeholder_xml(shape_id, name, ph_type, idx, box, size, bullets, ns, Emu, Inches):
+    ph = f'<p:ph type="{ph_type}"' + (f' idx="{idx}"' if idx else "") + "/>"
+    xfrm = ""
+    if box:
+        x, y, w, h = (int(Inches(v)) for v in box)
+        xfrm = f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'
+    lvl = ""
+    if size or not bullets:
+        bullet = "" if bullets else '<a:buNone/>'
+        indent = "" if bullets else ' marL="0" indent="0"'
+        lvl = f'<a:lvl1pPr{indent}>{bullet}' + (f'<a:defRPr sz="{size}"/>' if size else "") + "</a:lvl1pPr>"
+    body = "" if ph_type in ("pic", "tbl") else (
+        f'<p:txBody><a:bodyPr/><a:lstStyle>{lvl}</a:lstStyle><a:p><a:r><a:rPr lang="en-GB"/>'
+        f'<a:t>{name}</a:t></a:r></a:p></p:txBody>')
+    return (f'<p:sp xmlns:p="{ns["p"]}" xmlns:a="{ns["a"]}"><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/>'
+            f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{ph}</p:nvPr></p:nvSpPr>'
+            f'<p:spPr>{xfrm}</p:spPr>{body}</p:sp>')
+
+
+TEMPLATES["runsheet.pptx"] = runsheet_deck
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,4 +15,8 @@ def render_document(document: Document, locale_kit: LocaleKit, template: Path) -
         from .docx import render_docx
 
         return render_docx(document, locale_kit, template)
+    if document.format == "pptx":
+        from .pptx import render_pptx
+
+        return render_pptx(document, locale_kit, template)
     raise ValueError(f"no renderer for format {document.format!r}")

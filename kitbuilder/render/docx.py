@@ -43,7 +43,7 @@ def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "") 
     return {
         "org": locale_kit.organisation,
         "doc": document,
-        "t": text[document.kit.replace("-", "_")],
+        "t": text[document.namespace],
         "common": text["common"],
         "plan": locale_kit.wellbeing,
         "logo": logo,

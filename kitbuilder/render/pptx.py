@@ -1,0 +1,398 @@
+"""Render run-sheet decks with python-pptx from a master a user can restyle in PowerPoint.
+
+Slides are made from the master's layouts, found by name, and filled through placeholders
+found by name (users reorder layouts; names stay). Every text is sized to its box with the
+real font metrics (:mod:`.textfit`); what cannot fit even at the smallest size continues on
+a next slide (tables, lists) or, for a single line of the organisation's own text, is cut
+with an ellipsis. Every slide carries speaker notes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from lxml import etree
+from pptx import Presentation
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.parts.image import Image
+from pptx.util import Emu, Pt
+
+from ..errors import Problem, TemplateError
+from ..model import Document, LocaleKit, MapField, Slide, Theme
+from .package import BUILD_TIME, normalise_package
+from .textfit import fit_size, metrics_for, text_height, wrap
+
+__all__ = ["LAYOUTS", "missing_layouts", "render_pptx"]
+
+#: The layouts a run-sheet master must have, and the placeholders each must name.
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    "Kit Title": ("Title", "Subtitle", "Details", "Logo"),
+    "Kit Agenda": ("Title", "Body"),
+    "Kit Table": ("Title", "Table"),
+    "Kit Content": ("Title", "Body"),
+    "Kit Themes": ("Title", "Grid"),
+    "Kit Map": ("Title", "Map"),
+    "Kit Closing": ("Title", "Body"),
+}
+_LAYOUT_OF = {"title": "Kit Title", "agenda": "Kit Agenda", "table": "Kit Table", "content": "Kit Content",
+              "themes": "Kit Themes", "map": "Kit Map", "closing": "Kit Closing"}
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_INSET_X, _INSET_Y = Emu(91440), Emu(45720)  # DrawingML's default text insets
+_EMU_PER_PT = 12700
+_SLACK = 0.95
+
+
+def missing_layouts(prs) -> list[str]:
+    """Layouts and placeholders the renderer needs that the master lacks, as messages."""
+    found = {layout.name: {ph.name for ph in layout.placeholders} for layout in prs.slide_layouts}
+    missing = []
+    for layout, names in LAYOUTS.items():
+        if layout not in found:
+            missing.append(f"layout '{layout}'")
+            continue
+        missing += [f"placeholder '{name}' in layout '{layout}'" for name in names if name not in found[layout]]
+    return missing
+
+
+def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> bytes:
+    """Render the run-sheet deck of ``document`` and return the .pptx bytes.
+
+    Raises :class:`TemplateError` naming the template when it is not a PowerPoint file or
+    its master lacks a layout or placeholder.
+    """
+    where = f"{template} ({document.locale})"
+    try:
+        prs = Presentation(str(template))
+    except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
+        raise TemplateError(Problem(where, "", f"not a readable PowerPoint template: {exc}")) from None
+    missing = missing_layouts(prs)
+    if missing:
+        raise TemplateError(Problem(where, "", "the slide master lacks " + ", ".join(missing)))
+    font = _apply_branding(prs, locale_kit)
+    deck = locale_kit.wellbeing.deck(document.id.removeprefix("runsheet-"))
+    builder = _DeckBuilder(prs, font, locale_kit)
+    for spec in deck.slides:
+        builder.add(spec)
+    props = prs.core_properties
+    props.title = document.title
+    props.author = props.subject = locale_kit.organisation.name[:255]
+    props.last_modified_by = "kitbuilder"
+    props.language = locale_kit.locale
+    props.keywords = f"{document.kit}; {document.id}"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = BUILD_TIME
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return normalise_package(buffer.getvalue())
+
+
+def _apply_branding(prs, locale_kit: LocaleKit) -> str:
+    """Put the configured colours and font into the theme; return the body font family."""
+    theme_part = prs.slide_master.part.part_related_by(RT.THEME)
+    theme = etree.fromstring(theme_part.blob)
+    branding = locale_kit.branding
+    changed = False
+    for slot, colour in (("accent1", branding.primary), ("dk2", branding.primary),
+                         ("accent2", branding.secondary), ("accent3", branding.accent)):
+        element = theme.find(f".//{{{_A}}}clrScheme/{{{_A}}}{slot}")
+        if colour and element is not None:
+            for child in list(element):
+                element.remove(child)
+            etree.SubElement(element, f"{{{_A}}}srgbClr", val=colour.lstrip("#"))
+            changed = True
+    latin = [theme.find(f".//{{{_A}}}fontScheme/{{{_A}}}{which}/{{{_A}}}latin") for which in ("majorFont", "minorFont")]
+    if branding.font:
+        for element in latin:
+            if element is not None:
+                element.set("typeface", branding.font)
+        changed = True
+    if changed:
+        theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
+    family = latin[1].get("typeface") if latin[1] is not None else ""
+    return family or "Calibri"
+
+
+@dataclass
+class _Box:
+    """A rectangle in EMU."""
+
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @classmethod
+    def of(cls, shape) -> _Box:
+        return cls(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
+
+    def text_area_pt(self) -> tuple[float, float]:
+        return ((self.width - 2 * _INSET_X) / _EMU_PER_PT, (self.height - 2 * _INSET_Y) / _EMU_PER_PT)
+
+
+class _DeckBuilder:
+    """Adds slides to one presentation from :class:`~kitbuilder.model.Slide` specs."""
+
+    def __init__(self, prs, font: str, locale_kit: LocaleKit):
+        self.prs = prs
+        self.font = font
+        self.locale_kit = locale_kit
+        self.layouts = {layout.name: layout for layout in prs.slide_layouts}
+        self.continued = locale_kit.text["wellbeing_decks"]["continued"]
+
+    # --- slides ------------------------------------------------------------------------
+
+    def add(self, spec: Slide) -> None:
+        getattr(self, f"_{spec.layout}")(spec)
+
+    def _new_slide(self, spec: Slide, title: str | None = None):
+        layout = self.layouts[_LAYOUT_OF[spec.layout]]
+        slide = self.prs.slides.add_slide(layout)
+        self._fill(self._placeholder(slide, "Title"), [title or spec.title], max_pt=self._max_pt(layout, "Title", 30),
+                   min_pt=16, bold=True)
+        slide.notes_slide.notes_text_frame.text = spec.notes
+        return slide
+
+    def _title(self, spec: Slide) -> None:
+        slide = self._new_slide(spec)
+        layout = slide.slide_layout
+        self._fill(self._placeholder(slide, "Subtitle"), [spec.subtitle], self._max_pt(layout, "Subtitle", 22), 12)
+        self._fill(self._placeholder(slide, "Details"), list(spec.lines), self._max_pt(layout, "Details", 16), 9)
+        logo_holder = self._placeholder(slide, "Logo")
+        box = _Box.of(logo_holder)
+        logo_holder.element.getparent().remove(logo_holder.element)
+        if self.locale_kit.branding.logo:
+            width_px, height_px = Image.from_file(self.locale_kit.branding.logo).size
+            scale = min(box.width / width_px, box.height / height_px)
+            width, height = int(width_px * scale), int(height_px * scale)
+            picture = slide.shapes.add_picture(self.locale_kit.branding.logo, box.left + box.width - width, box.top,
+                                               width, height)
+            picture.name = "Logo"
+
+    def _lines(self, spec: Slide) -> None:
+        """A title and a list; a list too long for one slide continues on the next."""
+        layout = self.layouts[_LAYOUT_OF[spec.layout]]
+        holder = next(ph for ph in layout.placeholders if ph.name == "Body")
+        width, height = _Box.of(holder).text_area_pt()
+        max_pt = self._max_pt(layout, "Body", 24)
+        metrics = metrics_for(self.font)
+        chunks = _paginate(list(spec.lines), lambda chunk: fit_size(chunk, metrics, width, height, max_pt, 14, 0.5))
+        for number, chunk in enumerate(chunks):
+            slide = self._new_slide(spec, self._continued(spec.title, number))
+            self._fill(self._placeholder(slide, "Body"), chunk, max_pt, 14, space_after=0.5)
+
+    _agenda = _content = _closing = _lines
+
+    def _table(self, spec: Slide) -> None:
+        """A table whose rows continue on further slides (header repeated) when needed."""
+        layout = self.layouts[_LAYOUT_OF[spec.layout]]
+        holder = next(ph for ph in layout.placeholders if ph.name == "Table")
+        area = _Box.of(holder)
+        header, *rows = spec.table
+        widths = _column_widths(len(header), area.width)
+        metrics, bold = metrics_for(self.font), metrics_for(self.font, bold=True)
+
+        def row_height(cells: Sequence[str], size: float, heading: bool = False) -> int:
+            spans = [sum(widths)] if heading and len(cells) == 2 and not cells[1] else widths
+            tallest = max(text_height([text or " "], bold if heading else metrics, size,
+                                      (width - 2 * _INSET_X) / _EMU_PER_PT) for text, width in zip(cells, spans))
+            return int((tallest + 2 * _INSET_Y / _EMU_PER_PT + 2) * _EMU_PER_PT)
+
+        def fits(chunk: list, size: float) -> bool:
+            return row_height(header, size, True) + sum(row_height(r, size) for r in chunk) <= area.height
+
+        size = next((s for s in (16, 14, 13, 12, 11) if fits(rows, s)), 12)
+        chunks = _paginate(rows, lambda chunk: size if fits(chunk, size) else None)
+        for number, chunk in enumerate(chunks):
+            slide = self._new_slide(spec, self._continued(spec.title, number))
+            frame = self._placeholder(slide, "Table").insert_table(len(chunk) + 1, len(header))
+            table = frame.table
+            for column, width in zip(table.columns, widths):
+                column.width = width
+            for index, cells in enumerate([header, *chunk]):
+                table.rows[index].height = row_height(cells, size, index == 0)
+                for cell, text in zip(table.rows[index].cells, cells):
+                    self._set_text(cell.text_frame, [text], size, bold=index == 0)
+            if len(header) == 2 and not header[1]:  # a heading over both columns
+                table.cell(0, 0).merge(table.cell(0, 1))
+            frame.height = sum(row.height for row in table.rows)
+
+    def _themes(self, spec: Slide) -> None:
+        """The themes as a grid of cards, four across; more than sixteen continue."""
+        per_slide, columns = 16, 4
+        chunks = [spec.themes[i:i + per_slide] for i in range(0, len(spec.themes), per_slide)] or [()]
+        for number, chunk in enumerate(chunks):
+            slide = self._new_slide(spec, self._continued(spec.title, number))
+            area = self._take_area(slide, "Grid")
+            rows = max(1, math.ceil(len(chunk) / columns))
+            gap = Emu(Pt(8))
+            width = (area.width - gap * (columns - 1)) // columns
+            height = min((area.height - gap * (rows - 1)) // rows, Emu(Pt(150)))
+            for index, theme in enumerate(chunk):
+                left = area.left + (index % columns) * (width + gap)
+                top = area.top + (index // columns) * (height + gap)
+                self._card(slide, _Box(left, top, width, height), theme)
+
+    def _card(self, slide, box: _Box, theme: Theme) -> None:
+        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, box.left, box.top, box.width, box.height)
+        shape.name = f"Theme {theme.number}"
+        shape.adjustments[0] = 0.08
+        shape.fill.solid()
+        shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6
+        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+        self._fill(shape, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
+                   anchor=MSO_ANCHOR.MIDDLE)
+
+    def _map(self, spec: Slide) -> None:
+        """The prioritisation map: importance up, success across, four fields and parking."""
+        slide = self._new_slide(spec)
+        area = self._take_area(slide, "Map")
+        axis = Emu(Pt(28))
+        gap = Emu(Pt(6))
+        parking_width = area.width // 4
+        field_width = (area.width - axis - parking_width - 2 * gap) // 2
+        field_height = (area.height - axis - gap) // 2
+        by_number = {field.number: field for field in spec.map_fields}
+        # field 1 top left (important, weak), 2 top right, 4 bottom left, 3 bottom right
+        positions = {1: (0, 0), 2: (1, 0), 4: (0, 1), 3: (1, 1)}
+        fills = {1: MSO_THEME_COLOR.ACCENT_5, 2: MSO_THEME_COLOR.ACCENT_6, 3: MSO_THEME_COLOR.ACCENT_6,
+                 4: MSO_THEME_COLOR.BACKGROUND_2}
+        for number, (column, row) in positions.items():
+            box = _Box(area.left + axis + column * (field_width + gap), area.top + row * (field_height + gap),
+                       field_width, field_height)
+            self._field(slide, box, by_number[number], fills[number])
+        parking = _Box(area.left + axis + 2 * (field_width + gap), area.top, parking_width, 2 * field_height + gap)
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, parking.left, parking.top, parking.width, parking.height)
+        shape.name = "Parking"
+        shape.fill.background()
+        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+        shape.line.dash_style = 7  # dash
+        self._fill(shape, [spec.parking], 16, 9, bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP)
+        importance, success = spec.axes
+        # vertical text (read bottom to top) in the strip left of the fields
+        vertical = slide.shapes.add_textbox(area.left, area.top, axis, 2 * field_height + gap)
+        vertical.name = "Importance Axis"
+        self._fill(vertical, [f"{importance} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE,
+                   vertical=True)
+        across = slide.shapes.add_textbox(area.left + axis, area.top + 2 * field_height + gap, 2 * field_width + gap, axis)
+        across.name = "Success Axis"
+        self._fill(across, [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+
+    def _field(self, slide, box: _Box, field: MapField, fill) -> None:
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
+        shape.name = f"Field {field.number}"
+        shape.fill.solid()
+        shape.fill.fore_color.theme_color = fill
+        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+        lines = [f"{field.number}. {field.name}", field.description,
+                 *(f"■ {theme.number}. {theme.title}" for theme in field.themes)]
+        self._fill(shape, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
+                   first_bold=True)
+
+    # --- text ----------------------------------------------------------------------------
+
+    def _placeholder(self, slide, name: str):
+        idx = next(ph.placeholder_format.idx for ph in slide.slide_layout.placeholders if ph.name == name)
+        return slide.placeholders[idx]
+
+    def _take_area(self, slide, name: str) -> _Box:
+        """The box of a layout placeholder that only marks an area; the placeholder goes."""
+        holder = self._placeholder(slide, name)
+        box = _Box.of(holder)
+        holder.element.getparent().remove(holder.element)
+        return box
+
+    @staticmethod
+    def _max_pt(layout, name: str, default: float) -> float:
+        """The size a (restyled) layout gives a placeholder's first level, else ``default``."""
+        holder = next(ph for ph in layout.placeholders if ph.name == name)
+        size = holder.element.find(f".//{{{_A}}}lstStyle/{{{_A}}}lvl1pPr/{{{_A}}}defRPr")
+        return int(size.get("sz")) / 100 if size is not None and size.get("sz") else default
+
+    def _continued(self, title: str, number: int) -> str:
+        return title if number == 0 else f"{title} ({self.continued})"
+
+    def _fill(self, shape, paragraphs: list[str], max_pt: float, min_pt: float, *, bold: bool = False,
+              colour=None, anchor=None, align=None, space_after: float = 0.0, first_bold: bool = False,
+              vertical: bool = False) -> None:
+        """Put ``paragraphs`` into ``shape`` at the largest size that fits its box.
+
+        ``vertical`` turns the text a quarter (read bottom to top); lines then run along
+        the box's height.
+        """
+        width, height = _Box.of(shape).text_area_pt()
+        # keep a little slack: renderers differ by a few per cent in where they break lines
+        width, height = width * _SLACK, height * _SLACK
+        if vertical:
+            width, height = height, width
+            shape.text_frame._bodyPr.set("vert", "vert270")
+        metrics = metrics_for(self.font, bold=bold)
+        size = fit_size(paragraphs, metrics, width, height, max_pt, min_pt, space_after)
+        if size is None:  # even the smallest size overflows: keep what fits, end with an ellipsis
+            size = min_pt
+            paragraphs = _truncate(paragraphs, lambda ps: text_height(ps, metrics, size, width, size * space_after)
+                                   <= height, metrics, size, width)
+        self._set_text(shape.text_frame, paragraphs, size, bold=bold, colour=colour, anchor=anchor, align=align,
+                       space_after=space_after, first_bold=first_bold)
+
+    def _set_text(self, frame, paragraphs: list[str], size: float, *, bold: bool = False, colour=None, anchor=None,
+                  align=None, space_after: float = 0.0, first_bold: bool = False) -> None:
+        frame.clear()
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        if anchor is not None:
+            frame.vertical_anchor = anchor
+        for index, text in enumerate(paragraphs):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            if align is not None:
+                paragraph.alignment = align
+            if space_after:
+                paragraph.space_after = Pt(size * space_after)
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            run.font.bold = bold or (first_bold and index == 0)
+            if colour is not None:
+                run.font.color.theme_color = colour
+
+
+def _column_widths(count: int, total: int) -> list[int]:
+    shares = {4: (0.14, 0.08, 0.48, 0.30), 2: (0.32, 0.68)}.get(count) or (1 / count,) * count
+    widths = [int(total * share) for share in shares]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _paginate(items: list, fits: Callable[[list], object]) -> list[list]:
+    """Split ``items`` into consecutive chunks for which ``fits(chunk)`` is truthy."""
+    chunks: list[list] = []
+    current: list = []
+    for item in items:
+        if current and not fits(current + [item]):
+            chunks.append(current)
+            current = []
+        current.append(item)
+    chunks.append(current)
+    return chunks
+
+
+def _truncate(paragraphs: list[str], fits: Callable[[list[str]], bool], metrics, size: float,
+              width: float) -> list[str]:
+    """Drop words from the end until the text fits, marking the cut with an ellipsis."""
+    kept = list(paragraphs)
+    while kept and not fits(kept):
+        lines = wrap(kept[-1], metrics, size, width)
+        if len(lines) > 1:
+            kept[-1] = " ".join(lines[:-1]).rstrip() + "…"
+        elif len(kept) > 1:
+            kept.pop()
+        else:
+            kept[-1] = kept[-1][: max(1, len(kept[-1]) // 2)] + "…"
+    return kept
+

@@ -1,0 +1,173 @@
+"""The run-sheet decks, read back with python-pptx; ooxml-integrity checks that text fits."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from pptx import Presentation
+
+from kitbuilder import build, load_config
+from kitbuilder.kits import THEMES
+from kitbuilder.locales import load_locale
+
+from .conftest import EXAMPLE, ROOT
+
+LOCALES = ("da", "sv", "nb")
+DECKS = ("02-runsheet-prepare.pptx", "03-runsheet-qualify.pptx", "04-runsheet-concretise.pptx")
+
+
+def deck(report, locale, name):
+    return Presentation(str(report.root / locale / name))
+
+
+def slide_texts(slide) -> list[str]:
+    texts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            texts += [p.text for p in shape.text_frame.paragraphs]
+        if getattr(shape, "has_table", False) and shape.has_table:
+            texts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return texts
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_three_decks_with_the_expected_layouts(example_build, locale):
+    layouts = {name: [s.slide_layout.name for s in deck(example_build, locale, name).slides] for name in DECKS}
+    assert layouts[DECKS[0]] == ["Kit Title", "Kit Agenda", "Kit Table", "Kit Themes", "Kit Map", "Kit Closing"]
+    assert layouts[DECKS[1]] == ["Kit Title", "Kit Agenda", "Kit Table", "Kit Content", "Kit Closing"]
+    assert layouts[DECKS[2]] == ["Kit Title", "Kit Agenda", "Kit Table", "Kit Content", "Kit Table", "Kit Content",
+                                 "Kit Closing"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_slide_has_speaker_notes_in_the_locales_language(example_build, locale):
+    english = load_locale("en").get("wellbeing_decks.notes")
+    for name in DECKS:
+        for slide in deck(example_build, locale, name).slides:
+            notes = slide.notes_slide.notes_text_frame.text
+            assert len(notes) > 40
+            assert notes not in str(english)
+
+
+def test_the_title_slide_names_the_organisation_date_venue_and_logo(example_build):
+    slide = deck(example_build, "sv", DECKS[0]).slides[0]
+    texts = slide_texts(slide)
+    assert "Steg 1: Förbered" in texts
+    assert "Fjordby Kommune & Forsyning" in texts
+    assert "tisdag 2 februari 2027" in texts
+    assert "09:00–10:30" in texts
+    assert "Rådhuset, mødelokale 2" in texts
+    assert any(shape.shape_type == 13 for shape in slide.shapes)  # the logo picture
+
+
+@pytest.mark.parametrize("locale, slots", [
+    ("da", ["13.00–13.10", "13.10–14.20", "14.20–14.30", "14.30"]),
+    ("sv", ["13:00–13:10", "13:10–14:20", "14:20–14:30", "14:30"]),
+])
+def test_agenda_clock_times_come_from_the_start_and_the_minutes(example_build, locale, slots):
+    title, *agenda = slide_texts(deck(example_build, locale, DECKS[1]).slides[1])
+    rows = load_locale(locale).get("wellbeing_decks.rows.qualify")
+    names = [rows["welcome"], rows["qualify-themes"], rows["break"], load_locale(locale).get("wellbeing_decks.ends")]
+    assert agenda == [f"{slot}   {name}" for slot, name in zip(slots, names)]
+    assert title.endswith(f"{slots[0][:5]}–{slots[-1]}")
+
+
+def test_the_runsheet_table_has_one_row_per_step_row(example_build):
+    slide = deck(example_build, "nb", DECKS[0]).slides[2]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    columns = load_locale("nb").get("wellbeing_plan.runsheet_columns")
+    assert cells[0] == [columns["time"], columns["minutes"], columns["content"], columns["who"]]
+    assert [row[:2] for row in cells[1:]] == [["09:00–09:15", "15"], ["09:15–09:25", "10"],
+                                             ["09:25–10:25", "60"], ["10:25–10:30", "5"]]
+    assert cells[3][2] == load_locale("nb").get("wellbeing_plan.runsheet.prepare.prioritise.content")
+
+
+def test_step_one_shows_the_themes_and_places_rated_ones_on_the_map(example_build):
+    presentation = deck(example_build, "da", DECKS[0])
+    themes_slide, map_slide = presentation.slides[3], presentation.slides[4]
+    cards = [shape for shape in themes_slide.shapes if shape.name.startswith("Theme ")]
+    assert len(cards) == len(THEMES) + 1
+    titles = load_locale("da").get("wellbeing_plan.themes")
+    assert cards[3].text_frame.text == f"4. {titles['recovery']['title']}"
+    fields = {shape.name: shape.text_frame.text for shape in map_slide.shapes if shape.name.startswith("Field ")}
+    assert titles["new-leaders"]["title"] in fields["Field 1"]
+    assert titles["sparring"]["title"] in fields["Field 2"]
+    assert titles["sick-leave"]["title"] in fields["Field 3"]
+    assert titles["overload"]["title"] in fields["Field 4"]
+
+
+def test_step_two_shows_the_four_qualifying_questions(example_build):
+    texts = slide_texts(deck(example_build, "sv", DECKS[1]).slides[3])
+    questions = load_locale("sv").get("wellbeing_plan.qualify.questions")
+    assert [t.split(":")[0] for t in texts[1:]] == [q["name"] for q in questions.values()]
+
+
+def test_step_three_shows_the_fields_the_example_and_publishing(example_build):
+    slides = deck(example_build, "nb", DECKS[2]).slides
+    labels = load_locale("nb").get("wellbeing_plan.card.fields")
+    assert slide_texts(slides[3])[1:] == list(labels.values())
+    example = next(shape.table for shape in slides[4].shapes if shape.has_table)
+    assert example.cell(1, 0).text == labels["where-when"]
+    assert example.cell(1, 1).text == load_locale("nb").get("wellbeing_plan.example_card.where-when")
+    assert slide_texts(slides[5])[1:] == list(load_locale("nb").get("wellbeing_plan.publish.steps"))
+
+
+def test_configured_colours_go_into_the_theme(tmp_path, write_config):
+    config = load_config(write_config("organisation: {name: T, short_name: t}\nlocales: [en]\n"
+                                      "branding: {colours: {primary: '#7A1F5C'}, font: Liberation Sans}\n"))
+    report = build(config, tmp_path / "out")
+    presentation = Presentation(str(report.root / "en" / DECKS[0]))
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    theme = presentation.slide_master.part.part_related_by(RT.THEME).blob.decode()
+    assert '<a:accent1><a:srgbClr val="7A1F5C"/>' in theme
+    assert 'typeface="Liberation Sans"' in theme
+
+
+def test_a_master_without_a_layout_is_named(tmp_path, run):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    presentation = Presentation(str(ROOT / "templates" / "default" / "runsheet.pptx"))
+    layouts = presentation.slide_master.slide_layouts
+    layouts.remove(next(layout for layout in layouts if layout.name == "Kit Map"))
+    presentation.save(theme / "runsheet.pptx")
+    result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
+    assert result.exit_code == 2
+    assert "runsheet.pptx (da): the slide master lacks layout 'Kit Map'" in result.output
+
+
+def _integrity(paths: list[Path]) -> str:
+    checker = Path(sys.executable).parent / "ooxml-integrity"
+    result = subprocess.run([str(checker), "check", "--fail-on", "warn", "--no-config", *map(str, paths)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+    return result.stdout
+
+
+def test_no_text_overflows_its_box_in_the_example_decks(example_build):
+    out = _integrity(sorted(example_build.root.rglob("*.pptx")))
+    assert out.count("- clean") == 9
+
+
+def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):
+    customs = [{"id": f"own-{i}", "title": "How do we lead hybrid teams under cross-pressure from many sides " * (3 if i == 0 else 1),
+                "prompt": "Do we?"} for i in range(10)]
+    config = {"organisation": {"name": "Kommunernes Fælles Forsyningsselskab " * 135, "short_name": "long"},
+              "locales": ["da"], "workshops": {"prepare": {"venue": "Mødelokale " * 40}},
+              "themes": {"selected": ["recovery", "own-0"], "custom": customs,
+                         "ratings": {c["id"]: {"importance": 5, "success": 1} for c in customs}}}
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    report = build(load_config(path), tmp_path / "out")
+    decks = sorted(report.root.rglob("*.pptx"))
+    _integrity(decks)
+    prepare = Presentation(str(decks[0]))
+    titles = [slide.shapes.title.text_frame.text for slide in prepare.slides]
+    themes_title = load_locale("da").get("wellbeing_decks.themes_title")
+    assert titles.count(themes_title) == 1 and f"{themes_title} (" in " ".join(titles)  # continued slide
+    shutil.rmtree(tmp_path / "out")
