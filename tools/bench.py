@@ -2,7 +2,7 @@
 """Print DESIGN.md's performance figures, each next to a floor measured in the same run.
 
 Machines here are noisy, so every figure is also given as a ratio to a floor taken now:
-python-docx opening and saving the same template unchanged (per document), importing the
+python-docx / python-pptx opening and saving the same template unchanged (per document), importing the
 Office libraries (per process), and starting Python (for the CLI).
 
     make bench            # or: .venv/bin/python tools/bench.py [--pdf]
@@ -45,6 +45,7 @@ def main() -> int:
     opts = parser.parse_args()
 
     from docx import Document
+    from pptx import Presentation
 
     from kitbuilder import build_model, load_config
     from kitbuilder.render import render_document
@@ -55,11 +56,13 @@ def main() -> int:
     templates = TemplateSet()
     danish = kit.locales[0]
 
-    # floors: python-docx opening and saving each template unchanged
+    # floors: python-docx / python-pptx opening and saving each template unchanged
+    opener = {"docx": Document, "pptx": Presentation}
     floors = {}
     for document in danish.documents:
         path = templates.resolve(document.template, danish.locale)
-        floors[document.id] = median_seconds(lambda p=path: Document(str(p)).save(io.BytesIO()), opts.repeat)
+        floors[document.id] = median_seconds(
+            lambda p=path, o=opener[document.format]: o(str(p)).save(io.BytesIO()), opts.repeat)
     for document in danish.documents:
         path = templates.resolve(document.template, danish.locale)
         seconds = median_seconds(lambda d=document, p=path: render_document(d, danish, p), opts.repeat)

@@ -145,6 +145,13 @@ class _DeckBuilder:
         self.locale_kit = locale_kit
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
         self.continued = locale_kit.text["wellbeing_decks"]["continued"]
+        # placeholder name -> (idx, box, first-level size) per layout, read once: python-pptx
+        # resolves inherited positions with XPath on every access
+        self.holders = {
+            layout.name: {ph.name: (ph.placeholder_format.idx, _Box.of(ph), self._level_size(ph))
+                          for ph in layout.placeholders}
+            for layout in prs.slide_layouts if layout.name in LAYOUTS
+        }
 
     # --- slides ------------------------------------------------------------------------
 
@@ -152,20 +159,22 @@ class _DeckBuilder:
         getattr(self, f"_{spec.layout}")(spec)
 
     def _new_slide(self, spec: Slide, title: str | None = None):
-        layout = self.layouts[_LAYOUT_OF[spec.layout]]
-        slide = self.prs.slides.add_slide(layout)
+        layout = _LAYOUT_OF[spec.layout]
+        slide = self.prs.slides.add_slide(self.layouts[layout])
         self._fill(self._placeholder(slide, "Title"), [title or spec.title], max_pt=self._max_pt(layout, "Title", 30),
-                   min_pt=16, bold=True)
+                   min_pt=16, bold=True, box=self._box(layout, "Title"))
         slide.notes_slide.notes_text_frame.text = spec.notes
         return slide
 
     def _title(self, spec: Slide) -> None:
         slide = self._new_slide(spec)
-        layout = slide.slide_layout
-        self._fill(self._placeholder(slide, "Subtitle"), [spec.subtitle], self._max_pt(layout, "Subtitle", 22), 12)
-        self._fill(self._placeholder(slide, "Details"), list(spec.lines), self._max_pt(layout, "Details", 16), 9)
+        layout = _LAYOUT_OF[spec.layout]
+        self._fill(self._placeholder(slide, "Subtitle"), [spec.subtitle], self._max_pt(layout, "Subtitle", 22), 12,
+                   box=self._box(layout, "Subtitle"))
+        self._fill(self._placeholder(slide, "Details"), list(spec.lines), self._max_pt(layout, "Details", 16), 9,
+                   box=self._box(layout, "Details"))
         logo_holder = self._placeholder(slide, "Logo")
-        box = _Box.of(logo_holder)
+        box = self._box(layout, "Logo")
         logo_holder.element.getparent().remove(logo_holder.element)
         if self.locale_kit.branding.logo:
             width_px, height_px = Image.from_file(self.locale_kit.branding.logo).size
@@ -177,23 +186,21 @@ class _DeckBuilder:
 
     def _lines(self, spec: Slide) -> None:
         """A title and a list; a list too long for one slide continues on the next."""
-        layout = self.layouts[_LAYOUT_OF[spec.layout]]
-        holder = next(ph for ph in layout.placeholders if ph.name == "Body")
-        width, height = _Box.of(holder).text_area_pt()
+        layout = _LAYOUT_OF[spec.layout]
+        width, height = self._box(layout, "Body").text_area_pt()
         max_pt = self._max_pt(layout, "Body", 24)
         metrics = metrics_for(self.font)
         chunks = _paginate(list(spec.lines), lambda chunk: fit_size(chunk, metrics, width, height, max_pt, 14, 0.5))
         for number, chunk in enumerate(chunks):
             slide = self._new_slide(spec, self._continued(spec.title, number))
-            self._fill(self._placeholder(slide, "Body"), chunk, max_pt, 14, space_after=0.5)
+            self._fill(self._placeholder(slide, "Body"), chunk, max_pt, 14, space_after=0.5,
+                       box=self._box(layout, "Body"))
 
     _agenda = _content = _closing = _lines
 
     def _table(self, spec: Slide) -> None:
         """A table whose rows continue on further slides (header repeated) when needed."""
-        layout = self.layouts[_LAYOUT_OF[spec.layout]]
-        holder = next(ph for ph in layout.placeholders if ph.name == "Table")
-        area = _Box.of(holder)
+        area = self._box(_LAYOUT_OF[spec.layout], "Table")
         header, *rows = spec.table
         widths = _column_widths(len(header), area.width)
         metrics, bold = metrics_for(self.font), metrics_for(self.font, bold=True)
@@ -298,35 +305,39 @@ class _DeckBuilder:
     # --- text ----------------------------------------------------------------------------
 
     def _placeholder(self, slide, name: str):
-        idx = next(ph.placeholder_format.idx for ph in slide.slide_layout.placeholders if ph.name == name)
+        idx = self.holders[slide.slide_layout.name][name][0]
         return slide.placeholders[idx]
+
+    def _box(self, layout: str, name: str) -> _Box:
+        return self.holders[layout][name][1]
 
     def _take_area(self, slide, name: str) -> _Box:
         """The box of a layout placeholder that only marks an area; the placeholder goes."""
         holder = self._placeholder(slide, name)
-        box = _Box.of(holder)
         holder.element.getparent().remove(holder.element)
-        return box
+        return self._box(slide.slide_layout.name, name)
+
+    def _max_pt(self, layout: str, name: str, default: float) -> float:
+        """The size a (restyled) layout gives a placeholder's first level, else ``default``."""
+        return self.holders[layout][name][2] or default
 
     @staticmethod
-    def _max_pt(layout, name: str, default: float) -> float:
-        """The size a (restyled) layout gives a placeholder's first level, else ``default``."""
-        holder = next(ph for ph in layout.placeholders if ph.name == name)
-        size = holder.element.find(f".//{{{_A}}}lstStyle/{{{_A}}}lvl1pPr/{{{_A}}}defRPr")
-        return int(size.get("sz")) / 100 if size is not None and size.get("sz") else default
+    def _level_size(placeholder) -> float | None:
+        size = placeholder.element.find(f".//{{{_A}}}lstStyle/{{{_A}}}lvl1pPr/{{{_A}}}defRPr")
+        return int(size.get("sz")) / 100 if size is not None and size.get("sz") else None
 
     def _continued(self, title: str, number: int) -> str:
         return title if number == 0 else f"{title} ({self.continued})"
 
     def _fill(self, shape, paragraphs: list[str], max_pt: float, min_pt: float, *, bold: bool = False,
               colour=None, anchor=None, align=None, space_after: float = 0.0, first_bold: bool = False,
-              vertical: bool = False) -> None:
+              vertical: bool = False, box: _Box | None = None) -> None:
         """Put ``paragraphs`` into ``shape`` at the largest size that fits its box.
 
         ``vertical`` turns the text a quarter (read bottom to top); lines then run along
-        the box's height.
+        the box's height. ``box`` saves looking up a placeholder's inherited position.
         """
-        width, height = _Box.of(shape).text_area_pt()
+        width, height = (box or _Box.of(shape)).text_area_pt()
         # keep a little slack: renderers differ by a few per cent in where they break lines
         width, height = width * _SLACK, height * _SLACK
         if vertical:
@@ -363,7 +374,7 @@ class _DeckBuilder:
 
 
 def _column_widths(count: int, total: int) -> list[int]:
-    shares = {4: (0.14, 0.08, 0.48, 0.30), 2: (0.32, 0.68)}.get(count) or (1 / count,) * count
+    shares = {4: (0.13, 0.10, 0.47, 0.30), 2: (0.32, 0.68)}.get(count) or (1 / count,) * count
     widths = [int(total * share) for share in shares]
     widths[-1] += total - sum(widths)
     return widths

@@ -25,7 +25,7 @@ logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 _TOKENS = re.compile(r"\S+|\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FontMetrics:
     """Advance widths of one font file, in font units."""
 
@@ -33,10 +33,14 @@ class FontMetrics:
     advances: dict[int, int]
     fallback: int
 
+    def units(self, text: str) -> int:
+        """The advance width of ``text`` in font units (independent of the size)."""
+        get, fallback = self.advances.get, self.fallback
+        return sum(get(ord(ch), fallback) for ch in text)
+
     def width(self, text: str, size_pt: float) -> float:
         """The width of ``text`` at ``size_pt``, in points."""
-        units = sum(self.advances.get(ord(ch), self.fallback) for ch in text)
-        return units * size_pt / self.units_per_em
+        return self.units(text) * size_pt / self.units_per_em
 
 
 @lru_cache(maxsize=None)
@@ -67,30 +71,42 @@ def _font_file(family: str, bold: bool) -> str:
 
 def wrap(text: str, metrics: FontMetrics, size_pt: float, width_pt: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width_pt`` (a too-long word is split)."""
+    limit = width_pt * metrics.units_per_em / size_pt
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for token in _TOKENS.findall(paragraph):
-            candidate = line + token
-            if metrics.width(candidate.rstrip(), size_pt) <= width_pt or not line.strip():
-                line = candidate
-                # a single word wider than the box is broken by characters
-                while metrics.width(line.rstrip(), size_pt) > width_pt and len(line.strip()) > 1:
-                    cut = _fitting_prefix(line, metrics, size_pt, width_pt)
-                    lines.append(line[:cut])
-                    line = line[cut:]
-            else:
+        line, used = "", 0
+        for token, units in _measured_tokens(paragraph, metrics):
+            if token.isspace():
+                if line:
+                    line, used = line + token, used + units
+                continue
+            if line and used + units > limit:
                 lines.append(line.rstrip())
-                line = token.lstrip()
+                line, used = "", 0
+            line, used = line + token, used + units
+            while used > limit and len(line) > 1:  # a word wider than the box: split it
+                cut = _fitting_prefix(line, metrics, limit)
+                lines.append(line[:cut])
+                line = line[cut:]
+                used = metrics.units(line)
         lines.append(line.rstrip())
     return lines
 
 
-def _fitting_prefix(text: str, metrics: FontMetrics, size_pt: float, width_pt: float) -> int:
-    cut = 1
-    while cut < len(text) and metrics.width(text[:cut + 1], size_pt) <= width_pt:
+@lru_cache(maxsize=4096)
+def _measured_tokens(paragraph: str, metrics: FontMetrics) -> tuple[tuple[str, int], ...]:
+    return tuple((token, metrics.units(token)) for token in _TOKENS.findall(paragraph))
+
+
+def _fitting_prefix(text: str, metrics: FontMetrics, limit_units: float) -> int:
+    cut, used = 0, 0
+    while cut < len(text):
+        step = metrics.units(text[cut])
+        if cut and used + step > limit_units:
+            break
+        used += step
         cut += 1
-    return cut
+    return max(cut, 1)
 
 
 def text_height(paragraphs: list[str], metrics: FontMetrics, size_pt: float, width_pt: float,
@@ -103,9 +119,18 @@ def text_height(paragraphs: list[str], metrics: FontMetrics, size_pt: float, wid
 def fit_size(paragraphs: list[str], metrics: FontMetrics, width_pt: float, height_pt: float,
              max_pt: float, min_pt: float, space_after_ratio: float = 0.0) -> float | None:
     """The largest size (half-point steps) at which ``paragraphs`` fit the box, or ``None``."""
-    size = max_pt
-    while size >= min_pt:
-        if text_height(paragraphs, metrics, size, width_pt, size * space_after_ratio) <= height_pt:
-            return size
-        size -= 0.5
-    return None
+
+    def fits(size: float) -> bool:
+        return text_height(paragraphs, metrics, size, width_pt, size * space_after_ratio) <= height_pt
+
+    # binary search over the half-point sizes; taller text at larger sizes makes fit monotone
+    low, high = round(min_pt * 2), round(max_pt * 2)
+    if not fits(low / 2):
+        return None
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle / 2):
+            low = middle
+        else:
+            high = middle - 1
+    return low / 2
