@@ -85,8 +85,9 @@ def _existing_dir(value: Path, info: ValidationInfo) -> Path:
 
 
 def _clock(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        raise ValueError(f"expected a time as HH:MM, e.g. 09:00 (got {value!r})")
+    # pydantic would read a number as seconds after midnight: 7.5 is not half past seven
+    if isinstance(value, (int, float)) or (isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value.strip())):
+        raise ValueError(f"expected a time as HH:MM, e.g. \"09:00\" (got {value!r})")
     return value
 
 

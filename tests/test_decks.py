@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,16 +128,34 @@ def test_configured_colours_go_into_the_theme(tmp_path, write_config):
     assert 'typeface="Liberation Sans"' in theme
 
 
-def test_a_master_without_a_layout_is_named(tmp_path, run):
+@pytest.mark.parametrize("change", ["remove", "rename"])
+def test_a_master_without_a_layout_is_named(tmp_path, run, change):
     theme = tmp_path / "theme"
     theme.mkdir()
     presentation = Presentation(str(ROOT / "templates" / "default" / "runsheet.pptx"))
     layouts = presentation.slide_master.slide_layouts
-    layouts.remove(next(layout for layout in layouts if layout.name == "Kit Map"))
+    map_layout = next(layout for layout in layouts if layout.name == "Kit Map")
+    if change == "remove":
+        layouts.remove(map_layout)
+    else:
+        map_layout.element.cSld.set("name", "Prioritisation Map")
+    agenda = next(layout for layout in layouts if layout.name == "Kit Agenda")
+    next(ph for ph in agenda.placeholders if ph.name == "Body").element.nvSpPr.cNvPr.set("name", "Text")
     presentation.save(theme / "runsheet.pptx")
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
     assert result.exit_code == 2
-    assert "runsheet.pptx (da): the slide master lacks layout 'Kit Map'" in result.output
+    assert ("runsheet.pptx (da): the slide master lacks placeholder 'Body' in layout 'Kit Agenda', "
+            "layout 'Kit Map'") in result.output
+
+
+def test_a_minute_override_moves_every_later_time(tmp_path, write_config):
+    config = load_config(write_config("organisation: {name: T, short_name: t}\nlocales: [sv]\n"
+                                      "workshops: {prepare: {start: '08:30', minutes: {introduction: 25}}}\n"))
+    report = build(config, tmp_path / "out")
+    slide = Presentation(str(report.root / "sv" / DECKS[0])).slides[2]
+    table = next(shape.table for shape in slide.shapes if shape.has_table)
+    assert [row.cells[0].text for row in list(table.rows)[1:]] == [
+        "08:30–08:45", "08:45–09:10", "09:10–10:10", "10:10–10:15"]
 
 
 def _integrity(paths: list[Path]) -> str:
@@ -170,4 +187,8 @@ def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):
     titles = [slide.shapes.title.text_frame.text for slide in prepare.slides]
     themes_title = load_locale("da").get("wellbeing_decks.themes_title")
     assert titles.count(themes_title) == 1 and f"{themes_title} (" in " ".join(titles)  # continued slide
-    shutil.rmtree(tmp_path / "out")
+    from pypdf import PdfReader
+
+    from kitbuilder.pdf import convert_to_pdf
+    for source, pdf in convert_to_pdf(decks).items():
+        assert len(PdfReader(pdf).pages) == len(Presentation(str(source)).slides)

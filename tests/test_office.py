@@ -53,6 +53,13 @@ def test_every_office_file_has_a_pdf_in_the_manifest(pdf_build):
 
 
 @pytest.mark.parametrize("locale", ["da", "sv", "nb"])
+def test_each_deck_prints_one_page_per_slide(pdf_build, locale):
+    from pptx import Presentation
+    for deck in sorted((pdf_build / locale).glob("*.pptx")):
+        assert len(PdfReader(deck.with_suffix(".pdf")).pages) == len(Presentation(str(deck)).slides)
+
+
+@pytest.mark.parametrize("locale", ["da", "sv", "nb"])
 def test_page_counts_and_sizes(pdf_build, locale):
     for stem, pages in EXPECTED_PAGES.items():
         reader = PdfReader(pdf_build / locale / f"{stem}.pdf")
