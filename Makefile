@@ -5,19 +5,21 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # What the tests need from Debian: LibreOffice for PDF checks, the fonts the templates use
-# (metric-compatible with Calibri, Cambria, Arial), hunspell dictionaries, poppler.
+# (metric-compatible with Calibri, Cambria, Arial), hunspell dictionaries, poppler,
+# fontconfig (slide text is measured with the installed fonts), cairo (SVG logos).
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-impress-nogui \
 	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 \
-	hunspell hunspell-da hunspell-sv hunspell-no hunspell-en-gb poppler-utils
+	hunspell hunspell-da hunspell-sv hunspell-no hunspell-en-gb poppler-utils \
+	fontconfig libcairo2
 
-.PHONY: demo test bench system-deps templates clean
+.PHONY: demo demo-deps test bench system-deps templates clean
 
 $(BIN)/kitbuilder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-demo: $(BIN)/kitbuilder
+demo: $(BIN)/kitbuilder demo-deps
 	$(BIN)/kitbuilder build config/example.yaml --out output
 
 test: $(BIN)/kitbuilder system-deps
@@ -25,6 +27,10 @@ test: $(BIN)/kitbuilder system-deps
 
 bench: $(BIN)/kitbuilder
 	$(BIN)/python tools/bench.py
+
+# The demo only needs the fonts its decks are measured with.
+demo-deps:
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="fontconfig fonts-crosextra-carlito"
 
 # Installs only the Debian packages that are missing.
 system-deps:

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from babel.dates import format_date, format_time
 
 from . import kits
+from .colours import contrast_warnings
 from .config import Config
 from .locales import LocaleContent
 from .model import (
@@ -55,11 +56,11 @@ def map_field(importance: int, success: int) -> int:
     return 3 if succeeding else 4
 
 
-def assemble_kit(config: Config, contents: Mapping[str, LocaleContent]) -> Kit:
+def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: bytes | None = None) -> Kit:
     """Build the kit model for every locale in ``config.locales``.
 
     ``contents`` maps each locale code to its content with the config's text overrides
-    already applied.
+    already applied; ``logo`` is the prepared logo image (see :mod:`kitbuilder.assets`).
     """
     organisation = Organisation(config.organisation.name, config.organisation.short_name)
     colours = config.branding.colours
@@ -68,10 +69,10 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent]) -> Kit:
               for name in ("primary", "secondary", "accent")}
     branding = Branding(
         **chosen,
-        logo=str(config.branding.logo) if config.branding.logo else None,
+        logo=logo,
         font=config.branding.font,
     )
-    warnings = _minute_warnings(config)
+    warnings = _minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
     locales = tuple(
         _locale_kit(config, contents[code], organisation, branding) for code in config.locales
     )

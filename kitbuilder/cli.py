@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from .errors import KitbuilderError
+from .errors import KitbuilderError, Problem
 
 __all__ = ["main"]
 
@@ -167,6 +167,45 @@ def themes(locale: str, config: Path | None) -> None:
     width = max(len(theme_id) for _, theme_id, _ in rows)
     for number, theme_id, title in rows:
         click.echo(f"{number:>2}  {theme_id:<{width}}  {title}")
+
+
+@cli.group()
+def templates() -> None:
+    """Export the default templates, or check a restyled set."""
+
+
+@templates.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+def templates_export(directory: Path, force: bool) -> None:
+    """Copy the default templates into DIRECTORY to restyle them."""
+    from .template_check import export_templates
+
+    written = export_templates(directory, force=force)
+    click.echo(f"Copied {len(written)} templates into {directory}. Restyle them in Word or PowerPoint, then build "
+               f"with --templates {directory} (or set branding.templates).")
+
+
+@templates.command("check")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--locale", "locales", multiple=True, callback=_locale_choice,
+              help="Check for this locale only (repeatable); default: every locale.")
+def templates_check(directory: Path | None, locales: list[str]) -> None:
+    """List the template each document uses and what in it will not work (exit 2 if anything)."""
+    from .errors import TemplateError
+    from .locales import available_locales
+    from .template_check import check_templates
+
+    reports = check_templates(directory, locales or list(available_locales()))
+    problems = []
+    for report in reports:
+        click.echo(f"{report.locale}  {report.document:<32} {report.path}")
+        for unused in report.unused:
+            log.info("  %s/%s does not print '%s'", report.locale, report.document, unused)
+        problems += [Problem(str(report.path), "", f"({report.locale}) {text}") for text in report.problems]
+    if problems:
+        raise TemplateError(list(dict.fromkeys(problems)))
+    click.echo("Every template can be used.")
 
 
 @cli.group()

@@ -76,6 +76,16 @@ def _existing_file(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
+def _logo_file(value: Path, info: ValidationInfo) -> Path:
+    from .assets import describe_image_problem
+
+    path = _existing_file(value, info)
+    problem = describe_image_problem(path)
+    if problem:
+        raise ValueError(f"{value}: {problem}")
+    return path
+
+
 def _existing_dir(value: Path, info: ValidationInfo) -> Path:
     base = (info.context or {}).get("config_dir", Path.cwd())
     path = (base / value).resolve()
@@ -99,6 +109,7 @@ ThemeId = Annotated[str, AfterValidator(_theme_id), Field(json_schema_extra={
     "description": "One of the twelve themes or a custom theme's id.", "examples": list(kits.THEMES)})]
 ExistingFile = Annotated[Path, AfterValidator(_existing_file)]
 ExistingDir = Annotated[Path, AfterValidator(_existing_dir)]
+LogoFile = Annotated[Path, AfterValidator(_logo_file)]
 ClockTime = Annotated[dt.time, Field(json_schema_extra={"pattern": r"^\d{1,2}:\d{2}$"})]
 Rating1to5 = Annotated[int, Field(ge=1, le=5)]
 #: Text in one language for every locale, or per locale: ``{da: …, sv: …}``.
@@ -128,8 +139,8 @@ class Colours(_Model):
 
 
 class Branding(_Model):
-    logo: ExistingFile | None = None
-    """A PNG or JPEG logo, printed on the first page of every document."""
+    logo: LogoFile | None = None
+    """A PNG, JPEG or SVG logo, printed on the first page of every document and deck."""
     colours: Colours = Colours()
     font: str | None = None
     """The body font; it must be installed where the kit is opened or converted."""

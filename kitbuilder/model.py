@@ -49,12 +49,13 @@ def _shorten(text: str, limit: int) -> str:
 
 @dataclass(frozen=True)
 class Branding:
-    """Colours as ``#RRGGBB`` (``None``: keep the template's), logo path and body font."""
+    """Colours as ``#RRGGBB`` (``None``: keep the template's), the logo and the body font."""
 
     primary: str | None = None
     secondary: str | None = None
     accent: str | None = None
-    logo: str | None = None
+    #: PNG or JPEG bytes, already scaled for print.
+    logo: bytes | None = None
     font: str | None = None
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import assemble_kit
+from .assets import load_logo
 from .config import Config
-from .errors import BuildError, KitbuilderError
+from .errors import BuildError, ConfigError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Kit
 from .pdf import convert_to_pdf
@@ -50,7 +51,16 @@ def locale_contents(config: Config) -> dict[str, LocaleContent]:
 
 def build_model(config: Config) -> Kit:
     """The kit model for ``config`` (no rendering, no writing)."""
-    return assemble_kit(config, locale_contents(config))
+    return assemble_kit(config, locale_contents(config), _logo(config))
+
+
+def _logo(config: Config) -> bytes | None:
+    if not config.branding.logo:
+        return None
+    try:
+        return load_logo(config.branding.logo).data
+    except Exception as exc:  # Pillow and CairoSVG raise many types for a broken image
+        raise ConfigError(Problem(str(config.file), "branding.logo", f"cannot be read as an image: {exc}")) from None
 
 
 def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: bool = False) -> BuildReport:
@@ -93,5 +103,3 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     report.seconds = time.perf_counter() - started
     return report
 
-
-__all__ += ["KitbuilderError"]

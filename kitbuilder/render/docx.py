@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
@@ -62,7 +64,7 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a non-Word file
         raise TemplateError(Problem(where, "", f"not a readable Word template: {exc}")) from None
-    logo = InlineImage(tpl, locale_kit.branding.logo, height=_LOGO_HEIGHT) if locale_kit.branding.logo else ""
+    logo = InlineImage(tpl, io.BytesIO(locale_kit.branding.logo), height=_LOGO_HEIGHT) if locale_kit.branding.logo else ""
     context = template_context(document, locale_kit, logo)
     try:
         tpl.render(context, jinja_env=_environment(), autoescape=True)
@@ -129,10 +131,33 @@ def _apply_branding(word, locale_kit: LocaleKit) -> None:
         for name in names:
             if name in styles:
                 styles[name].font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    if branding.primary:
+        # header cells are those whose text uses the "Table Heading" style
+        for table in _all_tables(word):
+            for cell in (c for row in table.rows for c in row.cells):
+                if cell.paragraphs and cell.paragraphs[0].style.name == "Table Heading":
+                    _shade(cell, branding.primary)
     if branding.font:
         for style in styles.values():
             if getattr(style, "font", None) is not None and (style.font.name or style.name == "Normal"):
                 style.font.name = branding.font
+
+
+def _all_tables(word):
+    from docx.table import Table
+
+    return [Table(element, word) for element in word.element.body.iter(qn("w:tbl"))]
+
+
+def _shade(cell, colour: str) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour.lstrip("#"))
+    properties.append(shading)
 
 
 def _set_properties(word, document: Document, locale_kit: LocaleKit) -> None:

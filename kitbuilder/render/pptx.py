@@ -176,12 +176,12 @@ class _DeckBuilder:
         logo_holder = self._placeholder(slide, "Logo")
         box = self._box(layout, "Logo")
         logo_holder.element.getparent().remove(logo_holder.element)
-        if self.locale_kit.branding.logo:
-            width_px, height_px = Image.from_file(self.locale_kit.branding.logo).size
+        logo = self.locale_kit.branding.logo
+        if logo:
+            width_px, height_px = Image.from_blob(logo).size
             scale = min(box.width / width_px, box.height / height_px)
             width, height = int(width_px * scale), int(height_px * scale)
-            picture = slide.shapes.add_picture(self.locale_kit.branding.logo, box.left + box.width - width, box.top,
-                                               width, height)
+            picture = slide.shapes.add_picture(io.BytesIO(logo), box.left + box.width - width, box.top, width, height)
             picture.name = "Logo"
 
     def _lines(self, spec: Slide) -> None:

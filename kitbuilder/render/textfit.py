@@ -22,6 +22,7 @@ __all__ = ["FontMetrics", "fit_size", "metrics_for", "text_height", "wrap"]
 LINE_SPACING = 1.2
 # fontTools warns about the Carlito file's creation date on every load; it is harmless
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+_log = logging.getLogger(__name__)
 _TOKENS = re.compile(r"\S+|\s+")
 
 
@@ -43,10 +44,22 @@ class FontMetrics:
         return self.units(text) * size_pt / self.units_per_em
 
 
+#: Used when no font file can be found: a little wider than Calibri's average letter, so
+#: text sized with it errs towards fitting.
+ESTIMATE = FontMetrics(units_per_em=1000, advances={ord(" "): 230}, fallback=540)
+
+
 @lru_cache(maxsize=None)
 def metrics_for(family: str, bold: bool = False) -> FontMetrics:
-    """The metrics of the file fontconfig uses for ``family`` (cached per process)."""
+    """The metrics of the file fontconfig uses for ``family`` (cached per process).
+
+    Without fontconfig or fonts, returns :data:`ESTIMATE` and logs a warning once.
+    """
     path = _font_file(family, bold)
+    if path is None:
+        _log.warning("no font file found for %r (install fontconfig and fonts-crosextra-carlito); "
+                     "slide text is sized with an estimate", family)
+        return ESTIMATE
     font = TTFont(path, lazy=True)
     cmap = font.getBestCmap() or {}
     hmtx = font["hmtx"]
@@ -57,16 +70,14 @@ def metrics_for(family: str, bold: bool = False) -> FontMetrics:
     return FontMetrics(units, advances, fallback)
 
 
-def _font_file(family: str, bold: bool) -> str:
+def _font_file(family: str, bold: bool) -> str | None:
     pattern = f"{family}:bold" if bold else family
     try:
         found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
                                check=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        found = ""
-    if not found:
-        raise RuntimeError(f"no font file found for {pattern!r}; install fontconfig and the kit's fonts")
-    return found
+        return None
+    return found if found.lower().endswith((".ttf", ".otf", ".ttc")) else None
 
 
 def wrap(text: str, metrics: FontMetrics, size_pt: float, width_pt: float) -> list[str]:

@@ -1,0 +1,36 @@
+"""Colour contrast as WCAG 2 defines it, to warn about brand colours that print unreadably."""
+
+from __future__ import annotations
+
+__all__ = ["AA_NORMAL_TEXT", "contrast_ratio", "contrast_warnings"]
+
+#: WCAG 2 level AA for normal text.
+AA_NORMAL_TEXT = 4.5
+WHITE = "#FFFFFF"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """The contrast ratio of two ``#RRGGBB`` colours, from 1 (none) to 21 (black on white)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def contrast_warnings(colours: dict[str, str | None], source: str) -> list[str]:
+    """A warning for each named colour that is used as text on white (or as a background
+    behind white text) with a contrast below WCAG AA."""
+    warnings = []
+    for name, colour in colours.items():
+        if colour is None:
+            continue
+        ratio = contrast_ratio(colour, WHITE)
+        if ratio < AA_NORMAL_TEXT:
+            warnings.append(
+                f"{source}: branding.colours.{name}: text in {colour} on white {WHITE} has a contrast of "
+                f"{ratio:.2f}:1, below WCAG AA {AA_NORMAL_TEXT}:1; it will be hard to read in print")
+    return warnings
