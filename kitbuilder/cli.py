@@ -97,15 +97,18 @@ def cli(verbose: int, quiet: bool, debug: bool) -> None:
               show_default=True, help="Where to write the kit.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of restyled templates (overrides branding.templates).")
-@click.option("--pdf", is_flag=True, help="Also convert every file to PDF with LibreOffice.")
+@click.option("--pdf", is_flag=True, help="Also convert every file to PDF and make a print pack per locale.")
+@click.option("--pdfa", is_flag=True, help="Like --pdf, as tagged PDF/A-2b for archives and screen readers.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="LibreOffice processes converting to PDF at once.")
 def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
-          pdf: bool) -> None:
+          pdf: bool, pdfa: bool, jobs: int) -> None:
     """Build the kit described by CONFIG."""
     from .config import load_config
     from .pipeline import build as run_build
 
     settings = load_config(config, overrides={"locales": locales, "kits": kits})
-    report = run_build(settings, out_dir, templates=templates, pdf=pdf)
+    report = run_build(settings, out_dir, templates=templates, pdf=pdf, pdfa=pdfa, jobs=jobs)
     click.echo(f"Built {len(report.entries)} files into {report.root} in {report.seconds:.1f} s "
                f"(manifest: {report.manifest.name}).")
 

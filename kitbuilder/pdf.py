@@ -1,26 +1,36 @@
-"""Convert the built Office files to PDF with one headless LibreOffice per build.
+"""Convert the built Office files to PDF with headless LibreOffice: one process per build
+(or one per worker), never one per file.
 
-Starting LibreOffice costs seconds, so every file of a build goes to a single process. It
-gets a private profile (two instances on one profile collide), a timeout that kills its
-whole process group (LibreOffice can hang), and each expected PDF is checked afterwards
-(LibreOffice can exit 0 and write nothing).
+Starting LibreOffice costs seconds, so all files of a build go to a single process (with
+``workers=2``, two processes share them). Each process gets a private profile (instances on
+one profile collide), a timeout that kills its whole process group (LibreOffice can hang),
+and every expected PDF is checked afterwards: it must exist and have pages (LibreOffice can
+exit 0 and write nothing).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import BuildError
 from .writer import write_atomic
 
-__all__ = ["INSTALL_HINT", "convert_to_pdf", "find_soffice"]
+__all__ = ["INSTALL_HINT", "convert_to_pdf", "find_soffice", "page_count"]
 
 INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui libreoffice-impress-nogui"
+#: PDF/A-2b with a tagged structure (for archives and screen readers); LibreOffice 7.4
+#: applies these export options to text documents and presentations alike.
+PDFA_FILTER = "pdf:writer_pdf_Export:" + json.dumps({
+    "SelectPdfVersion": {"type": "long", "value": "2"},
+    "UseTaggedPDF": {"type": "boolean", "value": "true"},
+}, separators=(",", ":"))
 
 
 def find_soffice() -> str:
@@ -29,11 +39,23 @@ def find_soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise BuildError(f"LibreOffice is needed for --pdf and is not installed; install it with: {INSTALL_HINT}")
+    raise BuildError(f"LibreOffice is needed for PDF output and is not installed; install it with: {INSTALL_HINT}")
 
 
-def convert_to_pdf(files: list[Path], *, timeout: float = 600, soffice: str | None = None) -> dict[Path, Path]:
-    """Write ``<file>.pdf`` beside each of ``files`` using one LibreOffice process.
+def page_count(pdf: Path) -> int:
+    """The number of pages of ``pdf`` (0 when it cannot be read)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return len(PdfReader(pdf).pages)
+    except (PdfReadError, OSError, ValueError):
+        return 0
+
+
+def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, timeout: float = 600,
+                   soffice: str | None = None) -> dict[Path, Path]:
+    """Write ``<file>.pdf`` beside each of ``files``, with ``workers`` LibreOffice processes.
 
     Returns each file's PDF. Raises :class:`BuildError` naming every file that did not
     convert; the PDFs that did convert are kept.
@@ -41,32 +63,41 @@ def convert_to_pdf(files: list[Path], *, timeout: float = 600, soffice: str | No
     if not files:
         return {}
     command = soffice or find_soffice()
+    groups = [files[index::workers] for index in range(max(1, min(workers, len(files))))]
+    with ThreadPoolExecutor(len(groups)) as pool:
+        results = list(pool.map(lambda group: _convert_group(command, group, pdfa, timeout), groups))
+    written = {source: pdf for done, _ in results for source, pdf in done.items()}
+    failed = [source for _, missing in results for source in missing]
+    if failed:
+        raise BuildError("LibreOffice did not convert: " + ", ".join(str(f) for f in failed))
+    return {source: written[source] for source in files}
+
+
+def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float) -> tuple[dict[Path, Path], list[Path]]:
     with tempfile.TemporaryDirectory(prefix="kitbuilder-pdf-") as work:
         work_dir = Path(work)
         inbox, outbox = work_dir / "in", work_dir / "out"
         inbox.mkdir()
         outbox.mkdir()
-        # Files of different locales share names; give each a unique name for the one call.
+        # Files of different locales share names: stage each under a unique name.
         staged = {}
         for index, source in enumerate(files):
             link = inbox / f"{index:04d}-{source.name}"
             os.symlink(source.resolve(), link)
-            staged[source] = outbox / f"{link.stem}.pdf"
+            staged[source] = (link, outbox / f"{link.stem}.pdf")
         args = [command, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
-                "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outbox),
-                *(str(inbox / f"{i:04d}-{s.name}") for i, s in enumerate(files))]
+                "--norestore", "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf",
+                "--outdir", str(outbox), *(str(link) for link, _ in staged.values())]
         _run(args, timeout)
-        failed, written = [], {}
-        for source, produced in staged.items():
-            if produced.is_file() and produced.read_bytes()[:5] == b"%PDF-":
+        written, failed = {}, []
+        for source, (_, produced) in staged.items():
+            if produced.is_file() and page_count(produced) > 0:
                 target = source.with_suffix(".pdf")
                 write_atomic(target, produced.read_bytes())
                 written[source] = target
             else:
                 failed.append(source)
-    if failed:
-        raise BuildError("LibreOffice did not convert: " + ", ".join(str(f) for f in failed))
-    return written
+    return written, failed
 
 
 def _run(args: list[str], timeout: float) -> None:

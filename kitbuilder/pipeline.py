@@ -16,8 +16,9 @@ from .assets import load_logo
 from .config import Config
 from .errors import BuildError, ConfigError, Problem
 from .locales import LocaleContent, load_locale
-from .model import Kit
+from .model import Document, Kit, LocaleKit
 from .pdf import convert_to_pdf
+from .printpack import pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
 from .writer import ManifestEntry, manifest_entry, safe_name, write_atomic, write_manifest
@@ -63,13 +64,15 @@ def _logo(config: Config) -> bytes | None:
         raise ConfigError(Problem(str(config.file), "branding.logo", f"cannot be read as an image: {exc}")) from None
 
 
-def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: bool = False) -> BuildReport:
+def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: bool = False,
+          pdfa: bool = False, jobs: int = 1) -> BuildReport:
     """Build every document ``config`` asks for into ``out_dir/<short_name>/<locale>/``.
 
-    ``templates`` (a folder of restyled templates) overrides ``branding.templates``; with
-    ``pdf`` every file is also converted to PDF by one LibreOffice process.
+    ``templates`` (a folder of restyled templates) overrides ``branding.templates``. With
+    ``pdf`` every file is also converted to PDF by LibreOffice (``jobs`` processes, one by
+    default) and each locale gets a print pack per kit; ``pdfa`` writes PDF/A-2b, tagged.
     Raises :class:`~kitbuilder.errors.TemplateError` for a broken template (nothing is
-    written then) and :class:`BuildError` when a file cannot be written.
+    written then) and :class:`BuildError` when a file cannot be written or converted.
     """
     started = time.perf_counter()
     kit = build_model(config)
@@ -77,24 +80,21 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
         log.warning(warning)
     template_set = TemplateSet(templates or config.branding.templates)
     root = Path(out_dir) / safe_name(kit.organisation.short_name)
-    rendered: list[tuple[Path, str, str, bytes]] = []
+    rendered: list[tuple[Path, Document, LocaleKit, bytes]] = []
     for locale_kit in kit.locales:
         for document in locale_kit.documents:
             template = template_set.resolve(document.template, locale_kit.locale)
             log.debug("rendering %s/%s from %s", locale_kit.locale, document.file_name, template)
             data = render_document(document, locale_kit, template)
-            rendered.append((root / locale_kit.locale / document.file_name, document.kit, locale_kit.locale, data))
+            rendered.append((root / locale_kit.locale / document.file_name, document, locale_kit, data))
     report = BuildReport(root)
     try:
-        for path, kit_id, locale, data in rendered:
+        for path, document, locale_kit, data in rendered:
             write_atomic(path, data)
-            report.entries.append(manifest_entry(root, path, kit_id, locale, data))
+            report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
             log.info("wrote %s", path)
-        if pdf:
-            log.info("converting %d files to PDF", len(rendered))
-            pdfs = convert_to_pdf([path for path, _, _, _ in rendered])
-            for path, kit_id, locale, _ in rendered:
-                report.entries.append(manifest_entry(root, pdfs[path], kit_id, locale, pdfs[path].read_bytes()))
+        if pdf or pdfa:
+            _write_pdfs(rendered, report, pdfa=pdfa, jobs=jobs)
     except OSError as exc:
         raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
     finally:
@@ -103,3 +103,21 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     report.seconds = time.perf_counter() - started
     return report
 
+
+def _write_pdfs(rendered: list[tuple[Path, Document, LocaleKit, bytes]], report: BuildReport, *,
+                pdfa: bool, jobs: int) -> None:
+    """Convert every written file, then join each locale's kit into a print pack."""
+    log.info("converting %d files to PDF with %d LibreOffice process(es)", len(rendered), jobs)
+    pdfs = convert_to_pdf([path for path, _, _, _ in rendered], pdfa=pdfa, workers=jobs)
+    packs: dict[tuple[str, str], tuple[LocaleKit, dict[str, Path]]] = {}
+    for path, document, locale_kit, _ in rendered:
+        pdf_path = pdfs[path]
+        report.entries.append(manifest_entry(report.root, pdf_path, document.kit, locale_kit.locale,
+                                             pdf_path.read_bytes()))
+        packs.setdefault((locale_kit.locale, document.kit), (locale_kit, {}))[1][document.id] = pdf_path
+    for (locale, kit_id), (locale_kit, parts) in packs.items():
+        data = print_pack(locale_kit, kit_id, parts)
+        path = report.root / locale / pack_name(kit_id)
+        write_atomic(path, data)
+        report.entries.append(manifest_entry(report.root, path, kit_id, locale, data))
+        log.info("wrote %s", path)

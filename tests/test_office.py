@@ -148,5 +148,55 @@ def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, monkeypatch):
     wrapper.chmod(0o755)
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 24
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 27  # 24 documents, 3 print packs
     assert counter.read_text().count("start") == 1
+
+
+@pytest.mark.parametrize("locale", ["da", "sv", "nb"])
+def test_the_print_pack_joins_the_parts_in_print_order_with_bookmarks(pdf_build, locale):
+    from kitbuilder.locales import load_locale
+    pack = PdfReader(pdf_build / locale / "print-pack-wellbeing-plan.pdf")
+    parts = sorted((pdf_build / locale).glob("0*.pdf"))
+    assert len(pack.pages) == sum(len(PdfReader(part).pages) for part in parts)
+    titles = [item.title for item in pack.outline]
+    text = load_locale(locale)
+    assert titles == [text.get("wellbeing_plan.documents.facilitator-checklist"),
+                      *(text.get(f"wellbeing_decks.documents.runsheet-{step}") for step in ("prepare", "qualify", "concretise")),
+                      *(text.get(f"wellbeing_plan.documents.{doc}") for doc in ("theme-cards", "prioritisation-map",
+                                                                                "action-cards", "wellbeing-plan"))]
+    starts = [pack.get_destination_page_number(item) for item in pack.outline]
+    sizes = [len(PdfReader(part).pages) for part in parts]
+    assert starts == [sum(sizes[:i]) for i in range(len(sizes))]
+
+
+def test_pdfa_writes_tagged_pdfa_2b(tmp_path, run):
+    result = run("build", EXAMPLE, "--out", tmp_path, "--locale", "da", "--pdfa")
+    assert result.exit_code == 0, result.output
+    for pdf in sorted((tmp_path / "fjordby" / "da").glob("0[1-2]*.pdf")):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Tagged:          yes" in info, pdf
+        metadata = PdfReader(pdf).xmp_metadata
+        assert metadata is not None and metadata.pdfaid_part == "2" and metadata.pdfaid_conformance == "B"
+
+
+def test_two_jobs_start_two_libreoffice_processes(tmp_path, monkeypatch):
+    from kitbuilder import pdf as pdf_module
+    real = pdf_module.find_soffice()
+    counter = tmp_path / "starts"
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
+    config = load_config(EXAMPLE).model_copy(update={"locales": ["nb"]})
+    report = build(config, tmp_path / "out", pdf=True, jobs=2)
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 9  # 8 documents and the pack
+    assert counter.read_text().count("start") == 2
+
+
+def test_missing_libreoffice_exits_1_with_the_install_command(tmp_path, monkeypatch, run):
+    from kitbuilder import pdf as pdf_module
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    result = run("build", EXAMPLE, "--out", tmp_path, "--locale", "da", "--pdf")
+    assert result.exit_code == 1
+    assert "apt-get install -y libreoffice-writer-nogui libreoffice-impress-nogui" in result.output
+    assert (tmp_path / "fjordby" / "da" / "07-action-cards.docx").is_file()  # the Office files are kept
