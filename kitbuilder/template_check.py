@@ -95,6 +95,7 @@ def _provided(spec: kits.DocumentSpec, text: dict[str, Any]) -> dict[str, Any]:
         "common": text["common"],
         "plan": model.WellbeingPlan,
         "logo": None,
+        "logo_small": None,
     }
 
 

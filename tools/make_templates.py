@@ -315,7 +315,9 @@ def wellbeing_plan():
 
 def theme_cards():
     doc = new_document(margin_cm=1.2)
-    para(doc, "{{ doc.title }} · {{ org.short_label }}", "Heading 2").paragraph_format.space_before = Pt(0)
+    heading = para(doc, "{% if logo_small %}{{ logo_small }}   {% endif %}{{ doc.title }} · {{ org.short_label }}",
+                   "Heading 2")
+    heading.paragraph_format.space_before = Pt(0)
     para(doc, "{{ t.theme_cards.intro }}", "Small Print")
     tbl = table(doc, 1, [9.3, 9.3], border="dashed", border_colour="808080")
     row = tbl.rows[0]
@@ -336,7 +338,7 @@ def theme_cards():
 
 def prioritisation_map():
     doc = new_document(large=True, margin_cm=1.5)
-    p = para(doc, "{{ doc.title }} · {{ org.name }}", "Title")
+    p = para(doc, "{% if logo %}{{ logo }}   {% endif %}{{ doc.title }} · {{ org.name }}", "Title")
     p.runs[0].font.size = Pt(24)
     para(doc, "{{ t.map.intro }}", "Subtitle")
     widths = [1.6, 12.4, 12.4, 10.6]

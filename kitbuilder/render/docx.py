@@ -39,7 +39,7 @@ _ACCENT_STYLES = ("Theme Number",)
 _LOGO_HEIGHT = Mm(16)
 
 
-def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "") -> dict[str, Any]:
+def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "", logo_small: Any = "") -> dict[str, Any]:
     """The names a Word template can use."""
     text = locale_kit.text
     return {
@@ -49,6 +49,7 @@ def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "") 
         "common": text["common"],
         "plan": locale_kit.wellbeing,
         "logo": logo,
+        "logo_small": logo_small,
     }
 
 
@@ -64,8 +65,10 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a non-Word file
         raise TemplateError(Problem(where, "", f"not a readable Word template: {exc}")) from None
-    logo = InlineImage(tpl, io.BytesIO(locale_kit.branding.logo), height=_LOGO_HEIGHT) if locale_kit.branding.logo else ""
-    context = template_context(document, locale_kit, logo)
+    image = locale_kit.branding.logo
+    logo, logo_small = (InlineImage(tpl, io.BytesIO(image), height=height) if image else ""
+                        for height in (_LOGO_HEIGHT, _LOGO_HEIGHT / 2))
+    context = template_context(document, locale_kit, logo, logo_small)
     try:
         tpl.render(context, jinja_env=_environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
