@@ -6,35 +6,46 @@ locale with Babel, clock times are computed from the start time and each row's m
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
 from . import kits
 from .colours import contrast_warnings
+from .names import safe_name
 from .config import Config
 from .locales import LocaleContent
 from .model import (
     ActionCard,
     Branding,
+    CalendarEvent,
     CardField,
+    ContactPerson,
     Deck,
+    DialogueLeader,
     Document,
     Kit,
+    LeaderDialogue,
     LocaleKit,
     MapField,
+    OfferGroup,
     Organisation,
     RunsheetRow,
     Slide,
+    SupportOffers,
     Theme,
+    TimelineEntry,
     WellbeingPlan,
     WorkshopStep,
 )
 
-__all__ = ["assemble_kit", "fill", "map_field"]
+__all__ = ["add_months", "assemble_kit", "fill", "map_field", "timezone_for"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -82,8 +93,14 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
 def _locale_kit(config: Config, content: LocaleContent, organisation: Organisation,
                 branding: Branding) -> LocaleKit:
     text = content.text
-    documents = tuple(
-        Document(
+    wellbeing = _wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
+    dialogue = _leader_dialogue(config, content, organisation) if "leader-dialogue" in config.kits else None
+    support = _support_offers(config, content) if "evaluation-follow-up" in config.kits else None
+    documents: list[Document] = []
+    for spec in kits.DOCUMENTS:
+        if spec.kit not in config.kits:
+            continue
+        document = Document(
             id=spec.id,
             kit=spec.kit,
             number=spec.number,
@@ -95,10 +112,15 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
             sheet=spec.sheet,
             namespace=spec.text_namespace,
         )
-        for spec in kits.DOCUMENTS
-        if spec.kit in config.kits
-    )
-    wellbeing = _wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
+        if spec.id == "dialogue-guide" and dialogue.leaders:
+            # one personalised guide and one calendar file per leader instead of the blank guide
+            for leader in dialogue.leaders:
+                folder = f"{spec.id}s/{leader.stem}"
+                documents.append(replace(document, file_name=f"{folder}.docx", leader=leader))
+                documents.append(replace(document, format="ics", template="", file_name=f"{folder}.ics",
+                                         leader=leader))
+        else:
+            documents.append(document)
     return LocaleKit(
         locale=content.code,
         language=content.name,
@@ -106,8 +128,10 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
         branding=branding,
         paper=config.paper,
         text=_freeze(text),
-        documents=documents,
+        documents=tuple(documents),
         wellbeing=wellbeing,
+        dialogue=dialogue,
+        support=support,
     )
 
 
@@ -256,6 +280,94 @@ def _minute_warnings(config: Config) -> tuple[str, ...]:
                 f"instead of {spec.default_minutes}"
             )
     return tuple(warnings)
+
+
+# --- leader-dialogue ------------------------------------------------------------------------
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months; a day the month lacks becomes its last (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def timezone_for(config: Config, content: LocaleContent) -> str:
+    """The time zone meeting times are in: the config's, else the locale's."""
+    return config.timezone or content.timezone
+
+
+def _leader_dialogue(config: Config, content: LocaleContent, organisation: Organisation) -> LeaderDialogue:
+    t = content.text["leader_dialogue"]
+    settings = config.dialogue
+    minutes = {"prepare": str(settings.prepare_minutes), "dialogue": str(settings.minutes)}
+    zone = ZoneInfo(timezone_for(config, content))
+    leaders = []
+    for number, leader in enumerate(config.leaders, start=1):
+        place = leader.place or settings.place
+        meetings: list[dt.datetime] = []
+        if leader.meeting:
+            start = leader.meeting.astimezone(zone) if leader.meeting.tzinfo else leader.meeting.replace(tzinfo=zone)
+            meetings = [start] + [dt.datetime.combine(add_months(start.date(), months), start.timetz())
+                                  for months in settings.follow_up_months]
+        when = [_moment(moment, content.babel) for moment in meetings]
+        names = {"leader": leader.name, "manager": leader.manager or "—"}
+        description = fill(t["calendar"]["description"], **minutes)
+        events = tuple(
+            CalendarEvent(
+                uid=f"{safe_name(organisation.short_name)}-{number:04d}-{index}@kitbuilder",
+                summary=fill(t["calendar"]["dialogue" if index == 0 else "follow_up"], **names),
+                description=description,
+                location=place,
+                start=moment,
+                end=moment + dt.timedelta(minutes=settings.minutes),
+                attendee=leader.email,
+            )
+            for index, moment in enumerate(meetings)
+        )
+        leaders.append(DialogueLeader(
+            number=number,
+            name=leader.name,
+            unit=leader.unit,
+            manager=leader.manager,
+            email=leader.email,
+            place=place,
+            meeting=when[0] if when else "",
+            booked=fill(t["invite"]["booked"], meeting=when[0], place=place).rstrip(", ") if when else "",
+            follow_ups=tuple(when[1:]),
+            stem=f"{number:04d}-{safe_name(leader.name, fallback='leader')}",
+            events=events,
+        ))
+    return LeaderDialogue(
+        time_text=fill(t["purpose"]["time"], **minutes),
+        invite=tuple(fill(item, **minutes) for item in t["invite"]["items"]),
+        calendar_description=fill(t["calendar"]["description"], **minutes),
+        leaders=tuple(leaders),
+    )
+
+
+def _moment(moment: dt.datetime, babel: str) -> str:
+    return f"{format_date(moment.date(), format='full', locale=babel)}, {format_time(moment.time(), format='short', locale=babel)}"
+
+
+# --- evaluation-follow-up --------------------------------------------------------------------
+
+def _support_offers(config: Config, content: LocaleContent) -> SupportOffers:
+    t = content.text["evaluation_follow_up"]
+    support = config.support
+    if support.offers:
+        groups = (OfferGroup(t["offers_heading"], tuple(
+            f"{offer.title}: {offer.description}" if offer.description else offer.title for offer in support.offers)),)
+    else:
+        groups = tuple(OfferGroup(group["title"], tuple(group["items"])) for group in t["categories"].values())
+    timeline: tuple[TimelineEntry, ...] = ()
+    if support.report_date:
+        def day(value: dt.date) -> str:
+            return format_date(value, format="long", locale=content.babel)
+        timeline = (TimelineEntry(day(support.report_date), t["timeline"]["report"]),) + tuple(
+            TimelineEntry(day(add_months(support.report_date, months)), fill(t["timeline"]["sparring"], months=str(months)))
+            for months in support.sparring_months)
+    contacts = tuple(ContactPerson(c.name, c.role, c.email, c.phone) for c in support.contacts)
+    return SupportOffers(groups, timeline, contacts)
 
 
 def _freeze(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -99,18 +100,39 @@ def cli(verbose: int, quiet: bool, debug: bool) -> None:
               help="A folder of restyled templates (overrides branding.templates).")
 @click.option("--pdf", is_flag=True, help="Also convert every file to PDF and make a print pack per locale.")
 @click.option("--pdfa", is_flag=True, help="Like --pdf, as tagged PDF/A-2b for archives and screen readers.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 16), default=1, show_default=True,
-              help="LibreOffice processes converting to PDF at once.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes for personalised documents and for PDF conversion.")
+@click.option("--leader", help="Rebuild only this leader's files.")
 def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
-          pdf: bool, pdfa: bool, jobs: int) -> None:
+          pdf: bool, pdfa: bool, jobs: int, leader: str | None) -> None:
     """Build the kit described by CONFIG."""
     from .config import load_config
     from .pipeline import build as run_build
 
     settings = load_config(config, overrides={"locales": locales, "kits": kits})
-    report = run_build(settings, out_dir, templates=templates, pdf=pdf, pdfa=pdfa, jobs=jobs)
+    with _progress_bar() as progress:
+        report = run_build(settings, out_dir, templates=templates, pdf=pdf, pdfa=pdfa, jobs=jobs, leader=leader,
+                           progress=progress)
     click.echo(f"Built {len(report.entries)} files into {report.root} in {report.seconds:.1f} s "
                f"(manifest: {report.manifest.name}).")
+
+
+class _progress_bar:
+    """A progress bar on stderr while personalised documents render, only on a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        return self.update if sys.stderr.isatty() else None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Personalised documents", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
 
 
 @cli.command()

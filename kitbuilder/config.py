@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -29,11 +30,11 @@ from pydantic import (
 )
 
 from . import kits
-from .errors import ConfigError, ContentError, Problem
+from .errors import ConfigError, ContentError, InputError, Problem
 from .locales import available_locales, load_locale
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "load_config", "json_schema"]
+__all__ = ["Config", "json_schema", "load_config", "load_leaders"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -94,6 +95,24 @@ def _existing_dir(value: Path, info: ValidationInfo) -> Path:
     return path
 
 
+def _naive_datetime(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise ValueError(f"expected a date and a time, YYYY-MM-DDTHH:MM (got {value.isoformat()})")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"expected a date and a time, YYYY-MM-DDTHH:MM (got {value!r})")
+    return value
+
+
+def _timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Europe/Copenhagen)") from None
+    return value
+
+
 def _clock(value: Any) -> Any:
     # pydantic would read a number as seconds after midnight: 7.5 is not half past seven
     if isinstance(value, (int, float)) or (isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value.strip())):
@@ -150,9 +169,10 @@ class Branding(_Model):
 
 def _workshop_model(step: kits.StepSpec) -> type[_Model]:
     row_ids = Literal[tuple(row for row, _ in step.rows)]  # type: ignore[valid-type]
-    return create_model(
+    model = create_model(
         f"Workshop_{step.id.title()}",
         __base__=_Model,
+        __module__=__name__,
         __doc__=f"Workshop step '{step.id}' ({step.default_minutes} minutes by default).",
         date=(dt.date | None, Field(None, description="The day of the workshop (YYYY-MM-DD).")),
         start=(Annotated[ClockTime, _clock_validator()], Field(dt.time(9, 0), description="Start time, HH:MM.")),
@@ -161,18 +181,21 @@ def _workshop_model(step: kits.StepSpec) -> type[_Model]:
         minutes=(dict[row_ids, Annotated[int, Field(gt=0, le=600)]],  # type: ignore[valid-type]
                  Field({}, description="Minutes per run-sheet row id, overriding the defaults.")),
     )
+    globals()[model.__name__] = model  # a module attribute, so configs pickle (process pools)
+    return model
 
 
 def _clock_validator():
-    from pydantic import BeforeValidator
     return BeforeValidator(_clock)
 
 
+_STEP_MODELS = {step.id: _workshop_model(step) for step in kits.STEPS}
 Workshops = create_model(
     "Workshops",
     __base__=_Model,
+    __module__=__name__,
     __doc__="The three workshop steps.",
-    **{step.id: (_workshop_model(step), Field(default_factory=_workshop_model(step))) for step in kits.STEPS},
+    **{step_id: (model, Field(default_factory=model)) for step_id, model in _STEP_MODELS.items()},
 )
 
 
@@ -214,11 +237,28 @@ class ActionCard(_Model):
 
 class Leader(_Model):
     name: str = Field(min_length=1)
+    """The leader's name; it names the leader's files, so each name appears once."""
     unit: str = ""
     manager: str = ""
+    """The leader's own manager."""
     email: str = ""
-    meeting: dt.datetime | None = None
-    """The dialogue meeting, YYYY-MM-DD HH:MM."""
+    meeting: Annotated[dt.datetime, BeforeValidator(_naive_datetime)] | None = None
+    """The dialogue meeting, YYYY-MM-DDTHH:MM (local time in the config's time zone)."""
+    place: str = ""
+    """Where the dialogue meeting takes place."""
+
+
+class Dialogue(_Model):
+    """The leader's dialogue with their own manager."""
+
+    prepare_minutes: int = Field(45, gt=0, le=600)
+    """Time for the leader to prepare alone."""
+    minutes: int = Field(45, gt=0, le=600)
+    """Length of the dialogue meeting (and of each follow-up meeting)."""
+    follow_up_months: list[Annotated[int, Field(gt=0, le=36)]] = [2, 4, 6]
+    """Follow-up meetings, in months after the dialogue meeting (31 January + 1 month is 28 or 29 February)."""
+    place: str = ""
+    """The usual meeting place, for leaders who have none of their own."""
 
 
 class Offer(_Model):
@@ -237,7 +277,10 @@ class Support(_Model):
     report_date: dt.date | None = None
     """The day leaders receive their evaluation reports."""
     offers: list[Offer] = []
+    """The organisation's own offers; they replace the standard list."""
     contacts: list[Contact] = []
+    sparring_months: list[Annotated[int, Field(gt=0, le=36)]] = [2, 4, 6]
+    """Sparring with the leader's manager, in months after the report date."""
 
 
 class Config(_Model):
@@ -259,6 +302,9 @@ class Config(_Model):
     """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
     survey: ExistingFile | None = None
     """Survey results (CSV or XLSX)."""
+    timezone: Annotated[str, AfterValidator(_timezone)] | None = None
+    """The time zone of meeting times; by default the locale's (Europe/Copenhagen for da)."""
+    dialogue: Dialogue = Dialogue()
     support: Support = Support()
     text: dict[LocaleCode, dict[str, Union[str, list[str]]]] = {}
     """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
@@ -336,8 +382,52 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     problems += _cross_checks(config, doc)
     if problems:
         raise ConfigError(problems)
+    if config.leaders_file:
+        config = config.model_copy(update={"leaders": load_leaders(config.leaders_file)})
     config._file = path
     return config
+
+
+LEADER_COLUMNS = ("name", "unit", "manager", "email", "meeting", "place")
+
+
+def load_leaders(path: Path) -> list[Leader]:
+    """The leaders listed in a CSV or XLSX file, one per row.
+
+    Raises :class:`ConfigError` naming the file, the row and the column of every bad value,
+    every missing name and every name that appears twice.
+    """
+    from .tables import read_table
+
+    display = _display_name(path)
+    try:
+        header, rows = read_table(path, display)
+    except InputError as exc:
+        raise ConfigError(exc.problems) from None
+    if "name" not in header:
+        raise ConfigError(Problem(display, "row 1", f"no 'name' column (expected columns: {', '.join(LEADER_COLUMNS)})"))
+    leaders, problems, seen = [], [], {}
+    for row in rows:
+        values = {key: value for key, value in row.values.items() if key in LEADER_COLUMNS and value != ""}
+        try:
+            leader = Leader.model_validate(values)
+        except ValidationError as exc:
+            for err in exc.errors():
+                column = str(err["loc"][0]) if err["loc"] else "name"
+                message = "required but empty" if err["type"] == "missing" else (
+                    str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"][0].lower() + err["msg"][1:])
+                got = f" (got {values[column]!r})" if column in values and err["type"] != "value_error" else ""
+                problems.append(Problem(display, f"row {row.number}, column {column}", message + got))
+            continue
+        key = leader.name.casefold()
+        if key in seen:
+            problems.append(Problem(display, f"row {row.number}, column name",
+                                    f"{leader.name!r} is already listed in row {seen[key]}; each leader once"))
+        seen.setdefault(key, row.number)
+        leaders.append(leader)
+    if problems:
+        raise ConfigError(problems)
+    return leaders
 
 
 def json_schema() -> dict[str, Any]:
@@ -448,6 +538,13 @@ def _cross_checks(config: Config, doc: YamlDocument) -> list[Problem]:
     for index, theme_id in enumerate(ids):
         if theme_id in ids[:index]:
             problems.append(doc.problem(("themes", "custom", index, "id"), f"{theme_id!r} is used twice"))
+    first_row: dict[str, int] = {}
+    for index, leader in enumerate(config.leaders):
+        key = leader.name.casefold()
+        if key in first_row:
+            problems.append(doc.problem(("leaders", index, "name"),
+                                        f"{leader.name!r} is already listed as leaders[{first_row[key]}]; each leader once"))
+        first_row.setdefault(key, index)
     if config.leaders and config.leaders_file:
         problems.append(doc.problem(("leaders_file",), "give leaders inline or leaders_file, not both"))
     return problems

@@ -115,6 +115,8 @@ DOCUMENTS: tuple[DocumentSpec, ...] = (
     DocumentSpec(6, "prioritisation-map", "wellbeing-plan", "docx", sheet="large"),
     DocumentSpec(7, "action-cards", "wellbeing-plan", "docx"),
     DocumentSpec(8, "wellbeing-plan", "wellbeing-plan", "docx"),
+    DocumentSpec(10, "dialogue-guide", "leader-dialogue", "docx"),
+    DocumentSpec(20, "support-offers", "evaluation-follow-up", "docx"),
 )
 
 #: Kit ids a config may name under ``kits``, in build order.

@@ -6,6 +6,7 @@ the model, and :mod:`kitbuilder.assemble` builds it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -174,6 +175,76 @@ class WellbeingPlan:
 
 
 @dataclass(frozen=True)
+class CalendarEvent:
+    """A meeting for a calendar file; times carry their time zone."""
+
+    uid: str
+    summary: str
+    description: str
+    location: str
+    start: dt.datetime
+    end: dt.datetime
+    attendee: str = ""
+
+
+@dataclass(frozen=True)
+class DialogueLeader:
+    """One leader's personal details for their dialogue guide (all text already formatted)."""
+
+    number: int
+    name: str
+    unit: str
+    manager: str
+    email: str
+    place: str
+    meeting: str
+    booked: str
+    follow_ups: tuple[str, ...]
+    #: The file name without extension, e.g. ``0007-jens-hansen``.
+    stem: str
+    events: tuple[CalendarEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeaderDialogue:
+    """The ``leader-dialogue`` kit's content in one locale."""
+
+    time_text: str
+    invite: tuple[str, ...]
+    calendar_description: str
+    leaders: tuple[DialogueLeader, ...] = ()
+
+
+@dataclass(frozen=True)
+class OfferGroup:
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContactPerson:
+    name: str
+    role: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class SupportOffers:
+    """The ``evaluation-follow-up`` kit's content in one locale."""
+
+    groups: tuple[OfferGroup, ...]
+    timeline: tuple[TimelineEntry, ...]
+    contacts: tuple[ContactPerson, ...]
+
+
+@dataclass(frozen=True)
 class Document:
     """One file of the kit in one locale."""
 
@@ -189,6 +260,8 @@ class Document:
     sheet: str = "standard"
     #: The locale namespace (file) with the document's words.
     namespace: str = ""
+    #: The leader a personalised copy is for (``None``: the blank copy).
+    leader: DialogueLeader | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +277,8 @@ class LocaleKit:
     text: Mapping[str, Any]
     documents: tuple[Document, ...]
     wellbeing: WellbeingPlan | None = None
+    dialogue: LeaderDialogue | None = None
+    support: SupportOffers | None = None
 
 
 @dataclass(frozen=True)

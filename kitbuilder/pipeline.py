@@ -6,22 +6,26 @@ an interrupted build leaves the previous output as it was.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import time
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 from .assemble import assemble_kit
 from .assets import load_logo
 from .config import Config
-from .errors import BuildError, ConfigError, Problem
+from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit
 from .pdf import convert_to_pdf
 from .printpack import pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
-from .writer import ManifestEntry, manifest_entry, safe_name, write_atomic, write_manifest
+from .names import safe_name
+from .writer import ManifestEntry, manifest_entry, write_atomic, write_manifest
 
 __all__ = ["BuildReport", "build", "build_model", "locale_contents"]
 
@@ -64,15 +68,30 @@ def _logo(config: Config) -> bytes | None:
         raise ConfigError(Problem(str(config.file), "branding.logo", f"cannot be read as an image: {exc}")) from None
 
 
+#: Personalised documents are rendered in a process pool from this many on (with jobs > 1).
+POOL_THRESHOLD = 40
+#: Documents a worker renders per task, and tasks before a worker is replaced (flat memory).
+CHUNK, TASKS_PER_WORKER = 20, 10
+
+Progress = Callable[[int, int], None]
+_Item = tuple[LocaleKit, Document]
+
+
 def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: bool = False,
-          pdfa: bool = False, jobs: int = 1) -> BuildReport:
+          pdfa: bool = False, jobs: int = 1, leader: str | None = None,
+          progress: Progress | None = None) -> BuildReport:
     """Build every document ``config`` asks for into ``out_dir/<short_name>/<locale>/``.
 
-    ``templates`` (a folder of restyled templates) overrides ``branding.templates``. With
-    ``pdf`` every file is also converted to PDF by LibreOffice (``jobs`` processes, one by
-    default) and each locale gets a print pack per kit; ``pdfa`` writes PDF/A-2b, tagged.
-    Raises :class:`~kitbuilder.errors.TemplateError` for a broken template (nothing is
-    written then) and :class:`BuildError` when a file cannot be written or converted.
+    ``templates`` (a folder of restyled templates) overrides ``branding.templates``.
+    ``jobs`` processes render personalised documents and convert to PDF; ``leader`` builds
+    only that leader's files; ``progress(done, total)`` hears about personalised documents.
+    With ``pdf`` every file is also converted to PDF by LibreOffice and each locale gets a
+    print pack per kit; ``pdfa`` writes PDF/A-2b, tagged.
+
+    Every shared document and the first personalised one of each kind are rendered before
+    anything is written, so a broken template writes nothing. Raises
+    :class:`~kitbuilder.errors.TemplateError` for a broken template and :class:`BuildError`
+    when a file cannot be written or converted.
     """
     started = time.perf_counter()
     kit = build_model(config)
@@ -80,21 +99,20 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
         log.warning(warning)
     template_set = TemplateSet(templates or config.branding.templates)
     root = Path(out_dir) / safe_name(kit.organisation.short_name)
-    rendered: list[tuple[Path, Document, LocaleKit, bytes]] = []
-    for locale_kit in kit.locales:
-        for document in locale_kit.documents:
-            template = template_set.resolve(document.template, locale_kit.locale)
-            log.debug("rendering %s/%s from %s", locale_kit.locale, document.file_name, template)
-            data = render_document(document, locale_kit, template)
-            rendered.append((root / locale_kit.locale / document.file_name, document, locale_kit, data))
+    items = [(locale_kit, document) for locale_kit in kit.locales for document in locale_kit.documents]
+    if leader:
+        items = _only_leader(items, leader)
+    first, batch = _first_of_each_kind(items)
+    rendered = [(root / lk.locale / doc.file_name, lk, doc, _render(doc, lk, template_set)) for lk, doc in first]
     report = BuildReport(root)
     try:
-        for path, document, locale_kit, data in rendered:
+        for path, locale_kit, document, data in rendered:
             write_atomic(path, data)
             report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
             log.info("wrote %s", path)
+        report.entries += _render_batch(batch, root, config, templates, template_set, jobs, progress)
         if pdf or pdfa:
-            _write_pdfs(rendered, report, pdfa=pdfa, jobs=jobs)
+            _write_pdfs([(lk, doc) for _, lk, doc, _ in rendered] + batch, report, pdfa=pdfa, jobs=jobs)
     except OSError as exc:
         raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
     finally:
@@ -104,17 +122,93 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     return report
 
 
-def _write_pdfs(rendered: list[tuple[Path, Document, LocaleKit, bytes]], report: BuildReport, *,
-                pdfa: bool, jobs: int) -> None:
-    """Convert every written file, then join each locale's kit into a print pack."""
-    log.info("converting %d files to PDF with %d LibreOffice process(es)", len(rendered), jobs)
-    pdfs = convert_to_pdf([path for path, _, _, _ in rendered], pdfa=pdfa, workers=jobs)
-    packs: dict[tuple[str, str], tuple[LocaleKit, dict[str, Path]]] = {}
-    for path, document, locale_kit, _ in rendered:
-        pdf_path = pdfs[path]
+def _render(document: Document, locale_kit: LocaleKit, template_set: TemplateSet) -> bytes:
+    template = template_set.resolve(document.template, locale_kit.locale) if document.template else None
+    log.debug("rendering %s/%s from %s", locale_kit.locale, document.file_name, template)
+    return render_document(document, locale_kit, template)
+
+
+def _only_leader(items: list[_Item], name: str) -> list[_Item]:
+    chosen = [(lk, doc) for lk, doc in items if doc.leader and doc.leader.name.casefold() == name.casefold()]
+    if not chosen:
+        names = sorted({doc.leader.name for _, doc in items if doc.leader})
+        close = difflib.get_close_matches(name, names, n=3)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise InputError(Problem("--leader", "", f"no leader named {name!r} in the config{hint}"))
+    return chosen
+
+
+def _first_of_each_kind(items: list[_Item]) -> tuple[list[_Item], list[_Item]]:
+    """Split off personalised copies after the first of each template and locale."""
+    first, batch, seen = [], [], set()
+    for locale_kit, document in items:
+        kind = (locale_kit.locale, document.id, document.format)
+        if document.leader and kind in seen:
+            batch.append((locale_kit, document))
+        else:
+            first.append((locale_kit, document))
+            seen.add(kind)
+    return first, batch
+
+
+def _render_batch(batch: list[_Item], root: Path, config: Config, templates: Path | None,
+                  template_set: TemplateSet, jobs: int, progress: Progress | None) -> list[ManifestEntry]:
+    """Render and write personalised documents one by one (or in a pool), keeping memory flat."""
+    entries: list[ManifestEntry] = []
+    total = len(batch)
+    if jobs > 1 and total >= POOL_THRESHOLD:
+        keys = [(lk.locale, doc.file_name) for lk, doc in batch]
+        chunks = [keys[i:i + CHUNK] for i in range(0, total, CHUNK)]
+        # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python 3.11
+        # when it replaces workers (max_tasks_per_child, cpython#115634)
+        with get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
+                                       maxtasksperchild=TASKS_PER_WORKER) as pool:
+            for done in pool.imap_unordered(_render_keys, chunks):
+                entries += done
+                if progress:
+                    progress(len(entries), total)
+        return sorted(entries, key=lambda entry: entry.file)
+    for locale_kit, document in batch:
+        entries.append(_write_one(root, locale_kit, document, template_set))
+        if progress:
+            progress(len(entries), total)
+    return entries
+
+
+def _write_one(root: Path, locale_kit: LocaleKit, document: Document, template_set: TemplateSet) -> ManifestEntry:
+    path = root / locale_kit.locale / document.file_name
+    data = _render(document, locale_kit, template_set)
+    write_atomic(path, data)
+    return manifest_entry(root, path, document.kit, locale_kit.locale, data)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(config: Config, templates: Path | None, root: Path) -> None:
+    """In a pool worker: build the model once; tasks then name documents by locale and file."""
+    kit = build_model(config)
+    _WORKER["documents"] = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
+    _WORKER["templates"] = TemplateSet(templates or config.branding.templates)
+    _WORKER["root"] = root
+
+
+def _render_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
+    documents, templates, root = _WORKER["documents"], _WORKER["templates"], _WORKER["root"]
+    return [_write_one(root, *documents[key], templates) for key in keys]
+
+
+def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: int) -> None:
+    """Convert every Office file written, then join each locale's kit into a print pack."""
+    office = [(lk, doc) for lk, doc in items if doc.format in {"docx", "pptx"}]
+    log.info("converting %d files to PDF with %d LibreOffice process(es)", len(office), jobs)
+    pdfs = convert_to_pdf([report.root / lk.locale / doc.file_name for lk, doc in office], pdfa=pdfa, workers=jobs)
+    packs: dict[tuple[str, str], tuple[LocaleKit, list[tuple[Document, Path]]]] = {}
+    for locale_kit, document in office:
+        pdf_path = pdfs[report.root / locale_kit.locale / document.file_name]
         report.entries.append(manifest_entry(report.root, pdf_path, document.kit, locale_kit.locale,
                                              pdf_path.read_bytes()))
-        packs.setdefault((locale_kit.locale, document.kit), (locale_kit, {}))[1][document.id] = pdf_path
+        packs.setdefault((locale_kit.locale, document.kit), (locale_kit, []))[1].append((document, pdf_path))
     for (locale, kit_id), (locale_kit, parts) in packs.items():
         data = print_pack(locale_kit, kit_id, parts)
         path = report.root / locale / pack_name(kit_id)

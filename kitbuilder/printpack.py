@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .model import LocaleKit
+from .model import Document, LocaleKit
 
 __all__ = ["pack_name", "print_pack"]
 
@@ -19,18 +19,20 @@ def pack_name(kit_id: str) -> str:
     return f"print-pack-{kit_id}.pdf"
 
 
-def print_pack(locale_kit: LocaleKit, kit_id: str, pdfs: dict[str, Path]) -> bytes:
-    """Join the PDFs of ``kit_id``'s documents (``pdfs``: document id → PDF) in print order.
+def print_pack(locale_kit: LocaleKit, kit_id: str, parts: list[tuple[Document, Path]]) -> bytes:
+    """Join ``parts`` (documents of ``kit_id`` and their PDFs) in print order.
 
-    Each document becomes a top-level bookmark with its title.
+    Each document becomes a top-level bookmark with its title (and leader, for a
+    personalised copy).
     """
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    for document in sorted((d for d in locale_kit.documents if d.kit == kit_id), key=lambda d: d.number):
+    for document, pdf in sorted(parts, key=lambda part: (part[0].number, part[0].file_name)):
         start = len(writer.pages)
-        writer.append(str(pdfs[document.id]), import_outline=False)
-        writer.add_outline_item(title=document.title, page_number=start)
+        writer.append(str(pdf), import_outline=False)
+        title = f"{document.title} – {document.leader.name}" if document.leader else document.title
+        writer.add_outline_item(title=title, page_number=start)
     writer.add_metadata({"/Title": f"{locale_kit.organisation.short_label} · {kit_id} · {locale_kit.locale}",
                          "/Author": locale_kit.organisation.name[:255]})
     writer.page_mode = "/UseOutlines"

@@ -94,6 +94,9 @@ def _provided(spec: kits.DocumentSpec, text: dict[str, Any]) -> dict[str, Any]:
         "t": text[spec.text_namespace],
         "common": text["common"],
         "plan": model.WellbeingPlan,
+        "dialogue": model.LeaderDialogue,
+        "support": model.SupportOffers,
+        "leader": model.DialogueLeader,
         "logo": None,
         "logo_small": None,
     }

@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ManifestEntry", "manifest_entry", "safe_name", "write_atomic", "write_manifest"]
+__all__ = ["ManifestEntry", "manifest_entry", "write_atomic", "write_manifest"]
 
 MANIFEST = "manifest.json"
 
@@ -27,18 +25,6 @@ class ManifestEntry:
     locale: str
     bytes: int
     sha256: str
-
-
-def safe_name(text: str, *, fallback: str = "kit", limit: int = 60) -> str:
-    """A file or folder name from user text: letters (Nordic ones kept), digits and hyphens.
-
-    >>> safe_name("Fjordby Kommune / Søndre ..")
-    'fjordby-kommune-søndre'
-    """
-    text = unicodedata.normalize("NFC", text).casefold()
-    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).replace("_", "-")
-    slug = re.sub(r"-{2,}", "-", slug).strip("-")[:limit].strip("-")
-    return slug or fallback
 
 
 def write_atomic(path: Path, data: bytes) -> None:

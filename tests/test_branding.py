@@ -114,7 +114,7 @@ def test_a_template_with_an_unclosed_tag_is_named(tmp_path, run):
     doc.add_paragraph("{% if org.name %}no end")
     doc.save(theme / "facilitator-checklist.docx")
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
-    assert result.exit_code == 2
+    assert result.exit_code == 2, result.output
     assert "facilitator-checklist.docx (da): broken template tag" in result.output
     assert "Traceback" not in result.output
 

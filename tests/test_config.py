@@ -91,7 +91,7 @@ def test_the_example_config_is_valid(run):
 def test_defaults_build_all_kits_in_danish_swedish_and_norwegian(write_config):
     config = load_config(write_config("organisation: {name: Testby, short_name: testby}\n"))
     assert config.locales == ["da", "sv", "nb"]
-    assert config.kits == ["wellbeing-plan"]
+    assert config.kits == ["wellbeing-plan", "leader-dialogue", "evaluation-follow-up"]
     assert config.paper == "A4"
 
 

@@ -48,7 +48,7 @@ def test_every_office_file_has_a_pdf_in_the_manifest(pdf_build):
     manifest = json.loads((pdf_build / "manifest.json").read_text(encoding="utf-8"))
     files = {entry["file"] for entry in manifest["files"]}
     office = {f for f in files if f.endswith((".docx", ".pptx"))}
-    assert len(office) == 24
+    assert len(office) == 36  # 12 a locale: 8 wellbeing-plan, 3 dialogue guides, support offers
     assert {f.rsplit(".", 1)[0] + ".pdf" for f in office} <= files
 
 
@@ -148,7 +148,7 @@ def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, monkeypatch):
     wrapper.chmod(0o755)
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 27  # 24 documents, 3 print packs
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 45  # 36 documents, 9 print packs
     assert counter.read_text().count("start") == 1
 
 
@@ -189,7 +189,7 @@ def test_two_jobs_start_two_libreoffice_processes(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
     config = load_config(EXAMPLE).model_copy(update={"locales": ["nb"]})
     report = build(config, tmp_path / "out", pdf=True, jobs=2)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 9  # 8 documents and the pack
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 15  # 12 documents and 3 packs
     assert counter.read_text().count("start") == 2
 
 

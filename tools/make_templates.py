@@ -109,6 +109,9 @@ def _styles(doc) -> None:
     para_style("Map Field Text", size=11, italic=True, colour=GREY, after=10)
     para_style("Map Theme", size=12, after=4)
     para_style("Axis Label", size=12, bold=True, colour=GREY, after=0)
+    list_item = para_style("List Item", after=3)
+    list_item.paragraph_format.left_indent = Cm(0.5)
+    list_item.paragraph_format.first_line_indent = Cm(-0.35)
     footer = para_style("Footer", size=8.5, colour=GREY, after=0)
     # the blank document's Footer style has centre and right tabs for Letter; each footer sets its own
     tabs = footer.element.pPr.find(qn("w:tabs")) if footer.element.pPr is not None else None
@@ -435,12 +438,162 @@ def facilitator_checklist():
     return doc
 
 
+def _bullets(doc, expression: str, item: str = "item"):
+    tag(doc, f"{{%p for {item} in {expression} %}}")
+    para(doc, f"• {{{{ {item} }}}}", "List Item")
+    tag(doc, "{%p endfor %}")
+
+
+def _writing_table(doc, loop: str, label: str, question: str | None, room_cm: float):
+    """A one-column table: per loop item a label, a question and room to write."""
+    tbl = table(doc, 1, [17.0])
+    row = tbl.rows[0]
+    row_height(row, room_cm)
+    cell_text(row.cells[0], label, "Field Label")
+    if question:
+        cell_para(row.cells[0], question, "Card Prompt")
+    loop_rows(tbl, loop, "{%tr endfor %}")
+
+
+def dialogue_guide():
+    doc = new_document()
+    title_block(doc)
+    para(doc, "{{ t.subtitle }}", "Card Prompt")
+    para(doc, "{{ t.cover.heading }}", "Heading 2")
+    tbl = table(doc, 5, [4.5, 12.5])
+    for row, key in zip(tbl.rows, ("name", "unit", "manager", "meeting", "place")):
+        row_height(row, 1.0)
+        shade(row.cells[0], "EAF1F8")
+        cell_text(row.cells[0], f"{{{{ t.cover.{key} }}}}", "Field Label")
+        cell_text(row.cells[1], f"{{{{ leader.{key} if leader else '' }}}}", "Field Value")
+    para(doc, "{{ t.purpose.heading }}", "Heading 1")
+    para(doc, "{{ t.purpose.text }}")
+    para(doc, "{{ t.purpose.audience_heading }}", "Heading 2")
+    para(doc, "{{ t.purpose.audience }}")
+    para(doc, "{{ t.purpose.time_heading }}", "Heading 2")
+    para(doc, "{{ dialogue.time_text }}")
+
+    para(doc, "{{ t.steps.heading }}", "Card Title")
+    tag(doc, "{%p for step in t.steps['items'] %}")
+    para(doc, "{{ step.title }}", "Heading 2")
+    para(doc, "{{ step.text }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ t.steps.examples_heading }}", "Heading 2")
+    _bullets(doc, "t.steps.examples")
+
+    para(doc, "{{ t.guide.heading }}", "Card Title")
+    para(doc, "{{ t.guide.intro }}", "Card Prompt")
+    _writing_table(doc, "{%tr for q in t.guide.questions.values() %}", "{{ loop.index }}. {{ q.title }}",
+                   "{{ q.question }}", 6.2)
+
+    para(doc, "{{ t.support.heading }}", "Card Title")
+    para(doc, "{{ t.support.intro }}", "Card Prompt")
+    for key in ("goals", "environment", "manager"):
+        para(doc, f"{{{{ t.guide.questions.{key}.title }}}}", "Heading 2")
+        _bullets(doc, f"t.support.{key}")
+
+    para(doc, "{{ t.notes.heading }}", "Card Title")
+    tbl = table(doc, 1, [17.0], border_colour="BFBFBF")
+    row_height(tbl.rows[0], 1.05)
+    loop_rows(tbl, "{%tr for line in range(20) %}", "{%tr endfor %}")
+
+    para(doc, "{{ t.agreement.heading }}", "Card Title")
+    para(doc, "{{ t.agreement.intro }}", "Card Prompt")
+    _writing_table(doc, "{%tr for section in t.agreement.sections.values() %}", "{{ section.title }}",
+                   "{{ section.question }}", 3.6)
+    tbl = table(doc, 1, [8.5, 8.5])
+    row_height(tbl.rows[0], 1.8)
+    cell_text(tbl.rows[0].cells[0], "{{ t.agreement.signatures }}", "Field Label")
+    cell_para(tbl.rows[0].cells[0], "{{ leader.name if leader else '' }}", "Small Print")
+    cell_text(tbl.rows[0].cells[1], "", "Field Label")
+    cell_para(tbl.rows[0].cells[1], "{{ leader.manager if leader else '' }}", "Small Print")
+
+    para(doc, "{{ t.example.heading }}", "Card Title")
+    para(doc, "{{ t.example.intro }}", "Card Prompt")
+    tag(doc, "{%p for key, section in t.agreement.sections.items() %}")
+    para(doc, "{{ section.title }}", "Heading 2")
+    para(doc, "{{ section.question }}", "Card Prompt")
+    _bullets(doc, "t.example.answers[key]", "answer")
+    tag(doc, "{%p endfor %}")
+
+    para(doc, "{{ t.invite.heading }}", "Card Title")
+    _bullets(doc, "dialogue.invite")
+    tag(doc, "{%p if leader and leader.booked %}")
+    para(doc, "{{ leader.booked }}", "Field Label")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.follow_up.heading }}", "Heading 1")
+    para(doc, "{{ t.follow_up.intro }}")
+    _bullets(doc, "t.follow_up.questions", "question")
+    para(doc, "{{ t.follow_up.meetings_heading }}", "Heading 2")
+    tag(doc, "{%p if leader and leader.follow_ups %}")
+    _bullets(doc, "leader.follow_ups", "meeting")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.follow_up.no_meetings }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
+
+    para(doc, "{{ t.evaluation.heading }}", "Card Title")
+    para(doc, "{{ t.evaluation.intro }}", "Card Prompt")
+    _writing_table(doc, "{%tr for question in t.evaluation.questions.values() %}", "{{ question }}", None, 4.0)
+    return doc
+
+
+def support_offers():
+    doc = new_document()
+    title_block(doc)
+    para(doc, "{{ t.intro }}")
+    para(doc, "{{ t.hr_heading }}", "Heading 1")
+    _bullets(doc, "t.hr")
+    para(doc, "{{ t.offers_heading }}", "Heading 1")
+    tag(doc, "{%p for group in support.groups %}")
+    para(doc, "{{ group.title }}", "Heading 2")
+    _bullets(doc, "group['items']")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ t.timeline_heading }}", "Heading 1")
+    tag(doc, "{%p if support.timeline %}")
+    tbl = table(doc, 2, [5.0, 12.0])
+    head, body = tbl.rows
+    row_height(head, 0.7, header=True)
+    for cell, key in zip(head.cells, ("when", "what")):
+        shade(cell, "1F4E79")
+        p = cell_text(cell, f"{{{{ t.timeline_columns.{key} }}}}", "Table Heading")
+        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    row_height(body, 0.8)
+    cell_text(body.cells[0], "{{ entry.date }}", "Table Text")
+    cell_text(body.cells[1], "{{ entry.text }}", "Table Text")
+    loop_rows(tbl, "{%tr for entry in support.timeline %}", "{%tr endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.no_report_date }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.contacts_heading }}", "Heading 1")
+    tag(doc, "{%p if support.contacts %}")
+    tbl = table(doc, 2, [4.5, 4.0, 5.0, 3.5])
+    head, body = tbl.rows
+    row_height(head, 0.7, header=True)
+    for cell, key in zip(head.cells, ("name", "role", "email", "phone")):
+        shade(cell, "1F4E79")
+        p = cell_text(cell, f"{{{{ t.contact_columns.{key} }}}}", "Table Heading")
+        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    row_height(body, 0.7)
+    for cell, key in zip(body.cells, ("name", "role", "email", "phone")):
+        cell_text(cell, f"{{{{ contact.{key} }}}}", "Table Text")
+    loop_rows(tbl, "{%tr for contact in support.contacts %}", "{%tr endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ t.no_contacts }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.poor_heading }}", "Heading 1")
+    para(doc, "{{ t.poor_intro }}")
+    _bullets(doc, "t.poor")
+    return doc
+
+
 TEMPLATES = {
     "action-cards.docx": action_cards,
     "wellbeing-plan.docx": wellbeing_plan,
     "theme-cards.docx": theme_cards,
     "prioritisation-map.docx": prioritisation_map,
     "facilitator-checklist.docx": facilitator_checklist,
+    "dialogue-guide.docx": dialogue_guide,
+    "support-offers.docx": support_offers,
 }
 
 

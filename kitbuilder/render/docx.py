@@ -10,6 +10,7 @@ printing nothing.
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ def template_context(document: Document, locale_kit: LocaleKit, logo: Any = "", 
         "t": text[document.namespace],
         "common": text["common"],
         "plan": locale_kit.wellbeing,
+        "dialogue": locale_kit.dialogue,
+        "support": locale_kit.support,
+        "leader": document.leader,
         "logo": logo,
         "logo_small": logo_small,
     }
@@ -61,7 +65,8 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     """
     where = f"{template} ({document.locale})"
     try:
-        tpl = DocxTemplate(template)  # a fresh object per document: docxtpl#394
+        # a fresh template object per document (docxtpl#394), from bytes read once
+        tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a non-Word file
         raise TemplateError(Problem(where, "", f"not a readable Word template: {exc}")) from None
@@ -84,6 +89,11 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalise_package(buffer.getvalue())
+
+
+@lru_cache(maxsize=64)
+def _template_bytes(path: Path) -> bytes:
+    return path.read_bytes()
 
 
 class _Environment(SandboxedEnvironment):
