@@ -69,12 +69,16 @@ def _theme_id(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _existing_file(value: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("config_dir", Path.cwd())
-    path = (base / value).resolve()
-    if not path.is_file():
-        raise ValueError(f"file not found: {value} (looked for {path})")
+def _resolved(value: Path, info: ValidationInfo, exists, kind: str) -> Path:
+    """``value`` relative to the config file; raises unless ``exists(path)``."""
+    path = ((info.context or {}).get("config_dir", Path.cwd()) / value).resolve()
+    if not exists(path):
+        raise ValueError(f"{kind} not found: {value} (looked for {path})")
     return path
+
+
+def _existing_file(value: Path, info: ValidationInfo) -> Path:
+    return _resolved(value, info, Path.is_file, "file")
 
 
 def _logo_file(value: Path, info: ValidationInfo) -> Path:
@@ -88,11 +92,7 @@ def _logo_file(value: Path, info: ValidationInfo) -> Path:
 
 
 def _existing_dir(value: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("config_dir", Path.cwd())
-    path = (base / value).resolve()
-    if not path.is_dir():
-        raise ValueError(f"folder not found: {value} (looked for {path})")
-    return path
+    return _resolved(value, info, Path.is_dir, "folder")
 
 
 def _naive_datetime(value: Any) -> Any:

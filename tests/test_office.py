@@ -139,17 +139,24 @@ def test_a_file_that_does_not_convert_is_named(tmp_path):
     assert good.with_suffix(".pdf").is_file()
 
 
-def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, monkeypatch):
+@pytest.fixture
+def soffice_starts(tmp_path, monkeypatch):
+    """LibreOffice behind a wrapper that counts its starts; returns the counting file."""
     from kitbuilder import pdf as pdf_module
     real = pdf_module.find_soffice()
     counter = tmp_path / "starts"
+    counter.write_text("")
     wrapper = tmp_path / "soffice"
     wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
     wrapper.chmod(0o755)
     monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
+    return counter
+
+
+def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, soffice_starts):
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
     assert len([p for p in report.files if p.suffix == ".pdf"]) == 45  # 36 documents, 9 print packs
-    assert counter.read_text().count("start") == 1
+    assert soffice_starts.read_text().count("start") == 1
 
 
 @pytest.mark.parametrize("locale", ["da", "sv", "nb"])
@@ -179,18 +186,11 @@ def test_pdfa_writes_tagged_pdfa_2b(tmp_path, run):
         assert metadata is not None and metadata.pdfaid_part == "2" and metadata.pdfaid_conformance == "B"
 
 
-def test_two_jobs_start_two_libreoffice_processes(tmp_path, monkeypatch):
-    from kitbuilder import pdf as pdf_module
-    real = pdf_module.find_soffice()
-    counter = tmp_path / "starts"
-    wrapper = tmp_path / "soffice"
-    wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
-    wrapper.chmod(0o755)
-    monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
+def test_two_jobs_start_two_libreoffice_processes(tmp_path, soffice_starts):
     config = load_config(EXAMPLE).model_copy(update={"locales": ["nb"]})
     report = build(config, tmp_path / "out", pdf=True, jobs=2)
     assert len([p for p in report.files if p.suffix == ".pdf"]) == 15  # 12 documents and 3 packs
-    assert counter.read_text().count("start") == 2
+    assert soffice_starts.read_text().count("start") == 2
 
 
 def test_missing_libreoffice_exits_1_with_the_install_command(tmp_path, monkeypatch, run):

@@ -228,6 +228,15 @@ def row_height(row, cm: float, rule: str = "atLeast", cant_split: bool = True, h
     tr_pr.append(height)
 
 
+def heading_row(row, prefix: str, keys: tuple[str, ...], height_cm: float):
+    """A table's repeated heading row: white "Table Heading" text on the primary colour."""
+    row_height(row, height_cm, header=True)
+    for cell, key in zip(row.cells, keys):
+        shade(cell, "1F4E79")
+        p = cell_text(cell, f"{{{{ {prefix}.{key} }}}}", "Table Heading")
+        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+
 def shade(cell, fill: str):
     tc_pr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -386,11 +395,7 @@ def facilitator_checklist():
     cols = [4.2, 5.8, 3.8, 3.2]
     tbl = table(doc, 2, cols)
     head, body = tbl.rows
-    row_height(head, 0.7, header=True)
-    for cell, key in zip(head.cells, ("step", "when", "where", "who")):
-        shade(cell, "1F4E79")
-        p = cell_text(cell, f"{{{{ t.checklist.programme_columns.{key} }}}}", "Table Heading")
-        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    heading_row(head, "t.checklist.programme_columns", ("step", "when", "where", "who"), 0.7)
     row_height(body, 0.7)
     cell_text(body.cells[0], "{{ step.title }}", "Table Text")
     cell_text(body.cells[1], "{{ step.date or common.not_set }}", "Table Text")
@@ -424,11 +429,7 @@ def facilitator_checklist():
     cols = [2.4, 2.0, 7.7, 4.9]
     tbl = table(doc, 2, cols)
     head, body = tbl.rows
-    row_height(head, 0.6, header=True)
-    for cell, key in zip(head.cells, ("time", "minutes", "content", "who")):
-        shade(cell, "1F4E79")
-        p = cell_text(cell, f"{{{{ t.runsheet_columns.{key} }}}}", "Table Heading")
-        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    heading_row(head, "t.runsheet_columns", ("time", "minutes", "content", "who"), 0.6)
     cell_text(body.cells[0], "{{ row.start }}–{{ row.end }}", "Table Text")
     cell_text(body.cells[1], "{{ row.minutes }}", "Table Text")
     cell_text(body.cells[2], "{{ row.content }}", "Table Text")
@@ -552,11 +553,7 @@ def support_offers():
     tag(doc, "{%p if support.timeline %}")
     tbl = table(doc, 2, [5.0, 12.0])
     head, body = tbl.rows
-    row_height(head, 0.7, header=True)
-    for cell, key in zip(head.cells, ("when", "what")):
-        shade(cell, "1F4E79")
-        p = cell_text(cell, f"{{{{ t.timeline_columns.{key} }}}}", "Table Heading")
-        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    heading_row(head, "t.timeline_columns", ("when", "what"), 0.7)
     row_height(body, 0.8)
     cell_text(body.cells[0], "{{ entry.date }}", "Table Text")
     cell_text(body.cells[1], "{{ entry.text }}", "Table Text")
@@ -568,11 +565,7 @@ def support_offers():
     tag(doc, "{%p if support.contacts %}")
     tbl = table(doc, 2, [4.5, 4.0, 5.0, 3.5])
     head, body = tbl.rows
-    row_height(head, 0.7, header=True)
-    for cell, key in zip(head.cells, ("name", "role", "email", "phone")):
-        shade(cell, "1F4E79")
-        p = cell_text(cell, f"{{{{ t.contact_columns.{key} }}}}", "Table Heading")
-        p.runs[0].font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    heading_row(head, "t.contact_columns", ("name", "role", "email", "phone"), 0.7)
     row_height(body, 0.7)
     for cell, key in zip(body.cells, ("name", "role", "email", "phone")):
         cell_text(cell, f"{{{{ contact.{key} }}}}", "Table Text")
