@@ -15,10 +15,12 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 
 from . import kits
 from .colours import contrast_warnings
 from .names import safe_name
+from .survey import SurveyData
 from .config import Config
 from .locales import LocaleContent
 from .model import (
@@ -26,6 +28,8 @@ from .model import (
     Branding,
     CalendarEvent,
     CardField,
+    Chart,
+    ChartSeries,
     ContactPerson,
     Deck,
     DialogueLeader,
@@ -36,11 +40,14 @@ from .model import (
     MapField,
     OfferGroup,
     Organisation,
+    ResultRow,
+    ResultsMeeting,
     RunsheetRow,
     Slide,
     SupportOffers,
     Theme,
     TimelineEntry,
+    UnitResults,
     WellbeingPlan,
     WorkshopStep,
 )
@@ -67,11 +74,13 @@ def map_field(importance: int, success: int) -> int:
     return 3 if succeeding else 4
 
 
-def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: bytes | None = None) -> Kit:
+def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: bytes | None = None,
+                 survey: SurveyData | None = None) -> Kit:
     """Build the kit model for every locale in ``config.locales``.
 
     ``contents`` maps each locale code to its content with the config's text overrides
-    already applied; ``logo`` is the prepared logo image (see :mod:`kitbuilder.assets`).
+    already applied; ``logo`` is the prepared logo image (see :mod:`kitbuilder.assets`) and
+    ``survey`` the checked survey results (see :mod:`kitbuilder.survey`).
     """
     organisation = Organisation(config.organisation.name, config.organisation.short_name)
     colours = config.branding.colours
@@ -85,17 +94,20 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
     )
     warnings = _minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
     locales = tuple(
-        _locale_kit(config, contents[code], organisation, branding) for code in config.locales
+        _locale_kit(config, contents[code], organisation, branding, survey) for code in config.locales
     )
     return Kit(organisation, locales, warnings)
 
 
 def _locale_kit(config: Config, content: LocaleContent, organisation: Organisation,
-                branding: Branding) -> LocaleKit:
+                branding: Branding, survey: SurveyData | None) -> LocaleKit:
     text = content.text
     wellbeing = _wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
-    dialogue = _leader_dialogue(config, content, organisation) if "leader-dialogue" in config.kits else None
+    leaders = _leaders(config, content, organisation)
+    dialogue = _leader_dialogue(config, content, leaders) if "leader-dialogue" in config.kits else None
     support = _support_offers(config, content) if "evaluation-follow-up" in config.kits else None
+    results = (_results_meeting(config, content, organisation, survey)
+               if "results-meeting" in config.kits and survey else None)
     documents: list[Document] = []
     for spec in kits.DOCUMENTS:
         if spec.kit not in config.kits:
@@ -112,13 +124,14 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
             sheet=spec.sheet,
             namespace=spec.text_namespace,
         )
-        if spec.id == "dialogue-guide" and dialogue.leaders:
-            # one personalised guide and one calendar file per leader instead of the blank guide
-            for leader in dialogue.leaders:
+        if spec.id in _PERSONALISED and leaders:
+            # one personalised copy per leader (and a calendar file per dialogue) instead of the blank one
+            for leader in leaders:
                 folder = f"{spec.id}s/{leader.stem}"
                 documents.append(replace(document, file_name=f"{folder}.docx", leader=leader))
-                documents.append(replace(document, format="ics", template="", file_name=f"{folder}.ics",
-                                         leader=leader))
+                if spec.id == "dialogue-guide":
+                    documents.append(replace(document, format="ics", template="", file_name=f"{folder}.ics",
+                                             leader=leader))
         else:
             documents.append(document)
     return LocaleKit(
@@ -132,7 +145,12 @@ def _locale_kit(config: Config, content: LocaleContent, organisation: Organisati
         wellbeing=wellbeing,
         dialogue=dialogue,
         support=support,
+        results=results,
     )
+
+
+#: Documents printed once per leader when the config lists leaders.
+_PERSONALISED = ("dialogue-guide", "results-meeting-prep")
 
 
 def _localised(value: str | dict[str, str], code: str) -> str:
@@ -209,7 +227,8 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
               + (f"{step.end}   {d['ends']}",)),
         Slide("table", d["runsheet_title"], notes["runsheet"],
               table=(tuple(t["runsheet_columns"][key] for key in ("time", "minutes", "content", "who")),)
-              + tuple((f"{row.start}–{row.end}", str(row.minutes), row.content, row.who) for row in step.rows)),
+              + tuple((f"{row.start}–{row.end}", str(row.minutes), row.content, row.who) for row in step.rows),
+              widths=(0.13, 0.10, 0.47, 0.30)),
     ]
     if step.id == "prepare":
         slides += [
@@ -225,7 +244,8 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
         slides += [
             Slide("content", d["fields_title"], notes["fields"], lines=tuple(f.label for f in example.fields)),
             Slide("table", t["action_cards"]["example_heading"], notes["example"],
-                  table=((example.heading, ""),) + tuple((f.label, f.value) for f in example.fields)),
+                  table=((example.heading, ""),) + tuple((f.label, f.value) for f in example.fields),
+                  widths=(0.32, 0.68)),
             Slide("content", t["publish"]["heading"], notes["publish"], lines=tuple(t["publish"]["steps"])),
         ]
     slides.append(Slide("closing", d["closing_title"], notes["closing"], lines=tuple(d["closing"][step.id])))
@@ -236,19 +256,26 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
 _BLANK_CARDS = 3
 
 
-def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, number: int) -> WorkshopStep:
-    t = content.text["wellbeing_plan"]
+def _clock_rows(config: Config, spec: kits.StepSpec, babel: str) -> list[tuple[str, str, str, int]]:
+    """Each row of a session as (row id, start, end, minutes), times formatted for the locale."""
     settings = getattr(config.workshops, spec.id)
-    babel = content.babel
     clock = dt.datetime.combine(settings.date or dt.date(2000, 1, 1), settings.start)
     rows = []
     for row_id, default in spec.rows:
         minutes = settings.minutes.get(row_id, default)
         end = clock + dt.timedelta(minutes=minutes)
-        row_text = t["runsheet"][spec.id][row_id]
-        rows.append(RunsheetRow(row_id, _time(clock, babel), _time(end, babel), minutes,
-                                row_text["content"], row_text["who"]))
+        rows.append((row_id, _time(clock, babel), _time(end, babel), minutes))
         clock = end
+    return rows
+
+
+def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, number: int) -> WorkshopStep:
+    t = content.text["wellbeing_plan"]
+    settings = getattr(config.workshops, spec.id)
+    babel = content.babel
+    rows = [RunsheetRow(row_id, start, end, minutes, t["runsheet"][spec.id][row_id]["content"],
+                        t["runsheet"][spec.id][row_id]["who"])
+            for row_id, start, end, minutes in _clock_rows(config, spec, babel)]
     return WorkshopStep(
         id=spec.id,
         number=number,
@@ -271,7 +298,7 @@ def _time(moment: dt.datetime, babel: str) -> str:
 
 def _minute_warnings(config: Config) -> tuple[str, ...]:
     warnings = []
-    for spec in kits.STEPS:
+    for spec in (*kits.STEPS, kits.RESULTS_MEETING):
         overrides = getattr(config.workshops, spec.id).minutes
         total = sum(overrides.get(row_id, default) for row_id, default in spec.rows)
         if total != spec.default_minutes:
@@ -296,7 +323,8 @@ def timezone_for(config: Config, content: LocaleContent) -> str:
     return config.timezone or content.timezone
 
 
-def _leader_dialogue(config: Config, content: LocaleContent, organisation: Organisation) -> LeaderDialogue:
+def _leaders(config: Config, content: LocaleContent, organisation: Organisation) -> tuple[DialogueLeader, ...]:
+    """The configured leaders with their meeting times resolved and formatted for the locale."""
     t = content.text["leader_dialogue"]
     settings = config.dialogue
     minutes = {"prepare": str(settings.prepare_minutes), "dialogue": str(settings.minutes)}
@@ -337,11 +365,17 @@ def _leader_dialogue(config: Config, content: LocaleContent, organisation: Organ
             stem=f"{number:04d}-{safe_name(leader.name, fallback='leader')}",
             events=events,
         ))
+    return tuple(leaders)
+
+
+def _leader_dialogue(config: Config, content: LocaleContent, leaders: tuple[DialogueLeader, ...]) -> LeaderDialogue:
+    t = content.text["leader_dialogue"]
+    minutes = {"prepare": str(config.dialogue.prepare_minutes), "dialogue": str(config.dialogue.minutes)}
     return LeaderDialogue(
         time_text=fill(t["purpose"]["time"], **minutes),
         invite=tuple(fill(item, **minutes) for item in t["invite"]["items"]),
         calendar_description=fill(t["calendar"]["description"], **minutes),
-        leaders=tuple(leaders),
+        leaders=leaders,
     )
 
 
@@ -368,6 +402,140 @@ def _support_offers(config: Config, content: LocaleContent) -> SupportOffers:
             for months in support.sparring_months)
     contacts = tuple(ContactPerson(c.name, c.role, c.email, c.phone) for c in support.contacts)
     return SupportOffers(groups, timeline, contacts)
+
+
+# --- results-meeting --------------------------------------------------------------------------
+
+def select_periods(requested_current: str | None, requested_previous: str | None,
+                   periods: tuple[str, ...]) -> tuple[str, str | None]:
+    """The period to present and the one to compare with (the latest two by default)."""
+    current = requested_current or periods[-1]
+    earlier = [p for p in periods if periods.index(p) < periods.index(current)] if current in periods else []
+    return current, requested_previous or (earlier[-1] if earlier else None)
+
+
+def _results_meeting(config: Config, content: LocaleContent, organisation: Organisation,
+                     survey: SurveyData) -> ResultsMeeting:
+    t = content.text["results_meeting"]
+    settings = config.survey
+    current, previous = select_periods(settings.current, settings.previous, survey.periods)
+    babel = content.babel
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else format_decimal(value, format="#,##0.0", locale=babel)
+
+    def change(now: float | None, before: float | None) -> str:
+        if now is None or before is None:
+            return ""
+        delta = round(now - before, 1)
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        return sign + format_decimal(abs(delta), format="#,##0.0", locale=babel)
+
+    score = {(r.unit, r.area, r.period): r for r in survey.rows}
+    respondents: dict[tuple[str, str], int] = {}
+    for row in survey.rows:
+        respondents[(row.unit, row.period)] = max(respondents.get((row.unit, row.period), 0), row.respondents)
+    shown = [u for u in survey.units if respondents.get((u, current), 0) >= settings.min_respondents]
+    hidden = [u for u in survey.units if u not in shown]
+
+    def organisation_score(area: str, period: str | None) -> float | None:
+        rows = [r for r in survey.rows if r.area == area and r.period == period and r.respondents]
+        total = sum(r.respondents for r in rows)
+        return sum(r.score * r.respondents for r in rows) / total if total else None
+
+    def unit_average(unit: str, period: str | None) -> float | None:
+        values = [score[(unit, area, period)].score for area in survey.areas if (unit, area, period) in score]
+        return sum(values) / len(values) if values else None
+
+    overall = {area: (organisation_score(area, current), organisation_score(area, previous)) for area in survey.areas}
+    overall_rows = tuple(ResultRow(area, number(now), number(before), change(now, before))
+                         for area, (now, before) in overall.items())
+    units = tuple(
+        UnitResults(unit, fill(t["prep"]["unit_results"], unit=unit), unit in shown, tuple(
+            ResultRow(area, number(_score(score, unit, area, current)), number(_score(score, unit, area, previous)),
+                      change(_score(score, unit, area, current), _score(score, unit, area, previous)))
+            for area in survey.areas) if unit in shown else ())
+        for unit in survey.units)
+    highlights = _highlights(t["highlights"], overall, number, change)
+    anonymity = fill(t["anonymity"], count=str(len(hidden)), minimum=str(settings.min_respondents)) if hidden else ""
+    names = {"current": current, "previous": previous or "—"}
+    series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
+    unit_series = [ChartSeries(fill(t["series_current"], **names), tuple(unit_average(u, current) for u in shown))]
+    if previous:
+        series.insert(0, ChartSeries(fill(t["series_previous"], **names), tuple(b for _, b in overall.values())))
+        unit_series.insert(0, ChartSeries(fill(t["series_previous"], **names),
+                                          tuple(unit_average(u, previous) for u in shown)))
+    low, high = settings.scale
+    deck = _results_deck(config, content, organisation, t, names, survey.areas, tuple(series), tuple(shown),
+                         tuple(unit_series), highlights, anonymity,
+                         scale=(low, high), respondents=sum(respondents.get((u, current), 0) for u in survey.units))
+    columns = ResultRow(*(fill(t["prep"]["columns"][key], **names) for key in ("area", "current", "previous", "change")))
+    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck)
+
+
+def _score(score: Mapping, unit: str, area: str, period: str | None) -> float | None:
+    row = score.get((unit, area, period))
+    return row.score if row else None
+
+
+def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, float | None]],
+                number, change) -> tuple[str, ...]:
+    """Strongest and weakest area now, and the largest rise and fall since last time."""
+    now = {area: values[0] for area, values in overall.items() if values[0] is not None}
+    lines = []
+    if now:
+        strongest, weakest = max(now, key=now.get), min(now, key=now.get)
+        lines += [fill(t["strongest"], area=strongest, score=number(now[strongest])),
+                  fill(t["weakest"], area=weakest, score=number(now[weakest]))]
+    deltas = {area: values[0] - values[1] for area, values in overall.items() if None not in values}
+    if deltas:
+        rise, fall = max(deltas, key=deltas.get), min(deltas, key=deltas.get)
+        if round(deltas[rise], 1) > 0:
+            lines.append(fill(t["rise"], area=rise, change=change(*overall[rise])))
+        if round(deltas[fall], 1) < 0:
+            lines.append(fill(t["fall"], area=fall, change=change(*overall[fall])))
+        if round(deltas[rise], 1) <= 0 and round(deltas[fall], 1) >= 0:
+            lines.append(t["no_change"])
+    return tuple(lines)
+
+
+def _results_deck(config: Config, content: LocaleContent, organisation: Organisation, t: Mapping[str, Any],
+                  names: dict[str, str], areas: tuple[str, ...], series: tuple[ChartSeries, ...],
+                  units: tuple[str, ...], unit_series: tuple[ChartSeries, ...], highlights: tuple[str, ...],
+                  anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
+    notes = t["notes"]
+    settings = config.workshops.results
+    rows = _clock_rows(config, kits.RESULTS_MEETING, content.babel)
+    when = f"{rows[0][1]}–{rows[-1][2]}"
+    date = format_date(settings.date, format="full", locale=content.babel) if settings.date else ""
+    low, high = scale
+    columns = t["runsheet_columns"]
+    slides = [
+        Slide("title", t["title"], notes["title"], subtitle=fill(t["subtitle"], **names),
+              lines=tuple(line for line in (organisation.title_label, date, when, settings.venue, settings.facilitator)
+                          if line)),
+        Slide("content", t["purpose"]["heading"], notes["purpose"], lines=tuple(t["purpose"]["items"])),
+        Slide("agenda", f"{t['agenda_title']} · {when}", notes["agenda"],
+              lines=tuple(f"{start}–{end}   {t['parts'][row]['title']}" for row, start, end, _ in rows)
+              + (f"{rows[-1][2]}   {t['ends']}",)),
+        Slide("table", t["agenda_title"], notes["agenda"],
+              table=((columns["time"], columns["minutes"], columns["content"]),)
+              + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
+              widths=(0.16, 0.10, 0.74)),
+        Slide("chart", t["overall_title"], notes["overall"], chart=Chart(areas, series, low, high),
+              note=fill(t["overall_note"], scale=f"{low:g}–{high:g}", respondents=str(respondents), **names)),
+        Slide("chart", t["units_title"], notes["units"], chart=Chart(units, unit_series, low, high),
+              note=" ".join(filter(None, (t["units_note"], anonymity)))),
+        Slide("content", t["highlights_title"], notes["highlights"],
+              lines=highlights + ((anonymity,) if anonymity else ())),
+        Slide("content", t["reflection_title"], notes["reflection"], lines=tuple(t["reflection"])),
+        Slide("content", t["dialogue_title"], notes["dialogue"], lines=tuple(t["dialogue"])),
+        Slide("table", t["action_plan_title"], notes["action_plan"],
+              table=(tuple(t["action_plan_columns"][key] for key in ("action", "owner", "deadline")),)
+              + (("\n", "", ""),) * 6, widths=(0.58, 0.24, 0.18)),
+        Slide("closing", t["way_forward_title"], notes["way_forward"], lines=tuple(t["way_forward"])),
+    ]
+    return Deck("results", tuple(slides))
 
 
 def _freeze(value: Any) -> Any:

@@ -189,12 +189,12 @@ def _clock_validator():
     return BeforeValidator(_clock)
 
 
-_STEP_MODELS = {step.id: _workshop_model(step) for step in kits.STEPS}
+_STEP_MODELS = {step.id: _workshop_model(step) for step in (*kits.STEPS, kits.RESULTS_MEETING)}
 Workshops = create_model(
     "Workshops",
     __base__=_Model,
     __module__=__name__,
-    __doc__="The three workshop steps.",
+    __doc__="The three workshop steps and the results meeting.",
     **{step_id: (model, Field(default_factory=model)) for step_id, model in _STEP_MODELS.items()},
 )
 
@@ -247,6 +247,13 @@ class Leader(_Model):
     place: str = ""
     """Where the dialogue meeting takes place."""
 
+    _source: str = PrivateAttr(default="")
+
+    @property
+    def source(self) -> str:
+        """Where the leader was listed, e.g. ``leaders.csv, row 7`` (empty when inline)."""
+        return self._source
+
 
 class Dialogue(_Model):
     """The leader's dialogue with their own manager."""
@@ -283,6 +290,26 @@ class Support(_Model):
     """Sparring with the leader's manager, in months after the report date."""
 
 
+class Survey(_Model):
+    """Survey results for the leader group's results meeting."""
+
+    file: ExistingFile
+    """CSV or XLSX with the columns unit, area, period, score, respondents (one row each)."""
+    scale: tuple[float, float] = (0, 100)
+    """The lowest and highest possible score, e.g. [0, 100] or [1, 5]."""
+    min_respondents: int = Field(5, ge=1)
+    """A unit with fewer respondents is never shown on its own (counted in the total only)."""
+    current: str | None = None
+    """The period to present; by default the latest in the file."""
+    previous: str | None = None
+    """The period to compare with; by default the one before the current."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _file_alone(cls, data: Any) -> Any:
+        return {"file": data} if isinstance(data, str) else data
+
+
 class Config(_Model):
     """A kitbuilder organisation config."""
 
@@ -300,8 +327,8 @@ class Config(_Model):
     leaders: list[Leader] = []
     leaders_file: ExistingFile | None = None
     """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
-    survey: ExistingFile | None = None
-    """Survey results (CSV or XLSX)."""
+    survey: Survey | None = None
+    """Survey results: a file, or {file, scale, min_respondents, current, previous}."""
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
     """The time zone of meeting times; by default the locale's (Europe/Copenhagen for da)."""
     dialogue: Dialogue = Dialogue()
@@ -380,6 +407,11 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     except ValidationError as exc:
         raise ConfigError(_problems(doc, exc.errors()) + problems) from None
     problems += _cross_checks(config, doc)
+    if "results-meeting" in config.kits and config.survey is None:
+        if "kits" in doc.data:
+            problems.append(doc.problem(("kits",), "the results-meeting kit needs survey: (a CSV or XLSX file of results)"))
+        else:  # built by default only when there are results to show
+            config = config.model_copy(update={"kits": [kit for kit in config.kits if kit != "results-meeting"]})
     if problems:
         raise ConfigError(problems)
     if config.leaders_file:
@@ -411,6 +443,7 @@ def load_leaders(path: Path) -> list[Leader]:
         values = {key: value for key, value in row.values.items() if key in LEADER_COLUMNS and value != ""}
         try:
             leader = Leader.model_validate(values)
+            leader._source = f"row {row.number}"
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "name"

@@ -13,6 +13,7 @@ __all__ = [
     "DOCUMENTS",
     "KITS",
     "MAP_FIELDS",
+    "RESULTS_MEETING",
     "STEPS",
     "THEMES",
     "DocumentSpec",
@@ -94,6 +95,9 @@ CARD_FIELDS: tuple[str, ...] = (
 #: 4 less important and weak.
 MAP_FIELDS: tuple[int, ...] = (1, 2, 3, 4)
 
+#: The results meeting in the leader group: introduction, discussion, summary.
+RESULTS_MEETING = StepSpec("results", (("introduction", 15), ("discussion", 60), ("summary", 15)))
+
 #: The three workshop steps (90, 70 and 120 minutes by default).
 STEPS: tuple[StepSpec, ...] = (
     StepSpec("prepare", (("welcome", 15), ("introduction", 10), ("prioritise", 60), ("wrap-up", 5))),
@@ -106,17 +110,19 @@ STEPS: tuple[StepSpec, ...] = (
 DOCUMENTS: tuple[DocumentSpec, ...] = (
     DocumentSpec(1, "facilitator-checklist", "wellbeing-plan", "docx"),
     DocumentSpec(2, "runsheet-prepare", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
-                 template_file="runsheet.pptx"),
+                 template_file="deck.pptx"),
     DocumentSpec(3, "runsheet-qualify", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
-                 template_file="runsheet.pptx"),
+                 template_file="deck.pptx"),
     DocumentSpec(4, "runsheet-concretise", "wellbeing-plan", "pptx", namespace="wellbeing_decks",
-                 template_file="runsheet.pptx"),
+                 template_file="deck.pptx"),
     DocumentSpec(5, "theme-cards", "wellbeing-plan", "docx"),
     DocumentSpec(6, "prioritisation-map", "wellbeing-plan", "docx", sheet="large"),
     DocumentSpec(7, "action-cards", "wellbeing-plan", "docx"),
     DocumentSpec(8, "wellbeing-plan", "wellbeing-plan", "docx"),
     DocumentSpec(10, "dialogue-guide", "leader-dialogue", "docx"),
     DocumentSpec(20, "support-offers", "evaluation-follow-up", "docx"),
+    DocumentSpec(30, "results-meeting", "results-meeting", "pptx", template_file="deck.pptx"),
+    DocumentSpec(31, "results-meeting-prep", "results-meeting", "docx"),
 )
 
 #: Kit ids a config may name under ``kits``, in build order.

@@ -14,12 +14,16 @@ __all__ = [
     "ActionCard",
     "Branding",
     "CardField",
+    "Chart",
+    "ChartSeries",
     "Deck",
     "Document",
     "Kit",
     "LocaleKit",
     "MapField",
     "Organisation",
+    "ResultRow",
+    "ResultsMeeting",
     "RunsheetRow",
     "Slide",
     "Theme",
@@ -123,6 +127,22 @@ class MapField:
 
 
 @dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart: one bar per category and series; values on the survey's scale."""
+
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    minimum: float
+    maximum: float
+
+
+@dataclass(frozen=True)
 class Slide:
     """One slide: which layout it uses, what it says, and the facilitator's notes.
 
@@ -137,10 +157,15 @@ class Slide:
     lines: tuple[str, ...] = ()
     #: Rows of a table; the first row is the header.
     table: tuple[tuple[str, ...], ...] = ()
+    #: The table's relative column widths (equal when empty).
+    widths: tuple[float, ...] = ()
     themes: tuple[Theme, ...] = ()
     map_fields: tuple[MapField, ...] = ()
     parking: str = ""
     axes: tuple[str, str] = ("", "")
+    chart: Chart | None = None
+    #: A line under a chart (scale, respondents, the anonymity rule).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,6 +270,44 @@ class SupportOffers:
 
 
 @dataclass(frozen=True)
+class ResultRow:
+    """One area's scores for a table, formatted for the locale."""
+
+    area: str
+    current: str
+    previous: str
+    change: str
+
+
+@dataclass(frozen=True)
+class UnitResults:
+    unit: str
+    #: The heading over the unit's table, e.g. "Your unit: Borgerservice".
+    heading: str
+    #: ``False`` when the unit had too few respondents to be shown on its own.
+    shown: bool
+    rows: tuple[ResultRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultsMeeting:
+    """The ``results-meeting`` kit's content in one locale."""
+
+    current: str
+    previous: str
+    #: Column headings of a results table (area, this period, last period, change).
+    columns: ResultRow
+    overall: tuple[ResultRow, ...]
+    units: tuple[UnitResults, ...]
+    highlights: tuple[str, ...]
+    deck: Deck
+
+    def unit(self, name: str) -> UnitResults | None:
+        """The results of unit ``name`` (``None`` when it is not in the survey)."""
+        return next((unit for unit in self.units if unit.unit == name), None)
+
+
+@dataclass(frozen=True)
 class Document:
     """One file of the kit in one locale."""
 
@@ -279,6 +342,7 @@ class LocaleKit:
     wellbeing: WellbeingPlan | None = None
     dialogue: LeaderDialogue | None = None
     support: SupportOffers | None = None
+    results: ResultsMeeting | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .assemble import assemble_kit
 from .assets import load_logo
+from .survey import SurveyData, load_survey
 from .config import Config
 from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
@@ -55,8 +56,43 @@ def locale_contents(config: Config) -> dict[str, LocaleContent]:
 
 
 def build_model(config: Config) -> Kit:
-    """The kit model for ``config`` (no rendering, no writing)."""
-    return assemble_kit(config, locale_contents(config), _logo(config))
+    """The kit model for ``config`` (no rendering, no writing).
+
+    Raises :class:`ConfigError` for a broken logo or survey file.
+    """
+    return assemble_kit(config, locale_contents(config), _logo(config), _survey(config))
+
+
+def _survey(config: Config) -> SurveyData | None:
+    """The checked survey results, when the results-meeting kit is built."""
+    if "results-meeting" not in config.kits or config.survey is None:
+        return None
+    settings = config.survey
+    display = _display(settings.file)
+    try:
+        data = load_survey(settings.file, display, settings.scale)
+    except InputError as exc:
+        raise ConfigError(exc.problems) from None
+    problems = [Problem(str(config.file), f"survey.{key}", f"unknown period {value!r} (periods in {display}: "
+                        f"{', '.join(data.periods)})")
+                for key, value in (("current", settings.current), ("previous", settings.previous))
+                if value and value not in data.periods]
+    leaders_file = _display(config.leaders_file) if config.leaders_file else str(config.file)
+    for index, leader in enumerate(config.leaders):
+        if leader.unit and leader.unit not in data.units:
+            where = f"{leader.source}, column unit" if leader.source else f"leaders[{index}].unit"
+            problems.append(Problem(leaders_file, where, f"unit {leader.unit!r} is not in {display} "
+                                                         f"(units: {', '.join(data.units)})"))
+    if problems:
+        raise ConfigError(problems)
+    return data
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _logo(config: Config) -> bytes | None:

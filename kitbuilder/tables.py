@@ -22,6 +22,8 @@ __all__ = ["Row", "read_table"]
 class Row:
     number: int
     values: dict[str, object]
+    #: The cells as they stand, for rows whose header is not the first row.
+    cells: tuple[object, ...] = ()
 
 
 def read_table(path: Path, display: str) -> tuple[list[str], list[Row]]:
@@ -55,7 +57,7 @@ def _read_csv(path: Path, display: str) -> tuple[list[str], list[Row]]:
     if not lines:
         raise InputError(Problem(display, "", "the file is empty; expected a header row"))
     header = [cell.strip().lower() for cell in lines[0]]
-    rows = [Row(number, dict(zip(header, (cell.strip() for cell in cells))))
+    rows = [Row(number, dict(zip(header, (cell.strip() for cell in cells))), tuple(cells))
             for number, cells in enumerate(lines[1:], start=2) if any(cell.strip() for cell in cells)]
     return header, rows
 
@@ -77,7 +79,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[Row]]:
     for number, cells in enumerate(lines[1:], start=2):
         values = {key: _cell(value) for key, value in zip(header, cells)}
         if any(value not in ("", None) for value in values.values()):
-            rows.append(Row(number, values))
+            rows.append(Row(number, values, tuple(_cell(value) for value in cells)))
     return header, rows
 
 

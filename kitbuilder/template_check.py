@@ -96,6 +96,7 @@ def _provided(spec: kits.DocumentSpec, text: dict[str, Any]) -> dict[str, Any]:
         "plan": model.WellbeingPlan,
         "dialogue": model.LeaderDialogue,
         "support": model.SupportOffers,
+        "results": model.ResultsMeeting,
         "leader": model.DialogueLeader,
         "logo": None,
         "logo_small": None,

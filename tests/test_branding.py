@@ -136,14 +136,14 @@ def test_check_names_a_bad_field_and_a_missing_layout(tmp_path, run):
     doc = Document()
     doc.add_paragraph("{{ organisation.nmae }} and {{ org.nmae }}")
     doc.save(theme / "sv" / "action-cards.docx")
-    deck = Presentation(str(ROOT / "templates" / "default" / "runsheet.pptx"))
+    deck = Presentation(str(ROOT / "templates" / "default" / "deck.pptx"))
     layouts = deck.slide_master.slide_layouts
     layouts.remove(next(layout for layout in layouts if layout.name == "Kit Table"))
-    deck.save(theme / "runsheet.pptx")
+    deck.save(theme / "deck.pptx")
     result = run("templates", "check", theme, "--locale", "sv", "--locale", "da")
     assert result.exit_code == 2
     output = result.output
     assert f"{theme / 'sv' / 'action-cards.docx'}: (sv) uses 'organisation', which the kit does not provide" in output
     assert "uses 'org.nmae': 'org' has no 'nmae'" in output
-    assert f"{theme / 'runsheet.pptx'}: (da) the slide master lacks layout 'Kit Table'" in output
+    assert f"{theme / 'deck.pptx'}: (da) the slide master lacks layout 'Kit Table'" in output
     assert "(da) uses 'organisation'" not in output  # the Swedish variant is used only for sv

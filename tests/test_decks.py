@@ -132,7 +132,7 @@ def test_configured_colours_go_into_the_theme(tmp_path, write_config):
 def test_a_master_without_a_layout_is_named(tmp_path, run, change):
     theme = tmp_path / "theme"
     theme.mkdir()
-    presentation = Presentation(str(ROOT / "templates" / "default" / "runsheet.pptx"))
+    presentation = Presentation(str(ROOT / "templates" / "default" / "deck.pptx"))
     layouts = presentation.slide_master.slide_layouts
     map_layout = next(layout for layout in layouts if layout.name == "Kit Map")
     if change == "remove":
@@ -141,10 +141,10 @@ def test_a_master_without_a_layout_is_named(tmp_path, run, change):
         map_layout.element.cSld.set("name", "Prioritisation Map")
     agenda = next(layout for layout in layouts if layout.name == "Kit Agenda")
     next(ph for ph in agenda.placeholders if ph.name == "Body").element.nvSpPr.cNvPr.set("name", "Text")
-    presentation.save(theme / "runsheet.pptx")
+    presentation.save(theme / "deck.pptx")
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
     assert result.exit_code == 2
-    assert ("runsheet.pptx (da): the slide master lacks placeholder 'Body' in layout 'Kit Agenda', "
+    assert ("deck.pptx (da): the slide master lacks placeholder 'Body' in layout 'Kit Agenda', "
             "layout 'Kit Map'") in result.output
 
 
@@ -168,7 +168,7 @@ def _integrity(paths: list[Path]) -> str:
 
 def test_no_text_overflows_its_box_in_the_example_decks(example_build):
     out = _integrity(sorted(example_build.root.rglob("*.pptx")))
-    assert out.count("- clean") == 9
+    assert out.count("- clean") == 12  # three run-sheet decks and the results deck per locale
 
 
 def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):

@@ -201,5 +201,5 @@ def test_a_pool_of_workers_writes_the_same_files(tmp_path, write_config):
 
 def test_the_example_config_builds_every_kit(example_build):
     kits = {entry.kit for entry in example_build.entries}
-    assert kits == {"wellbeing-plan", "leader-dialogue", "evaluation-follow-up"}
+    assert kits == {"wellbeing-plan", "leader-dialogue", "evaluation-follow-up", "results-meeting"}
     assert load_config(EXAMPLE).leaders[1].name == "Karin Öström"

@@ -48,7 +48,7 @@ def test_every_office_file_has_a_pdf_in_the_manifest(pdf_build):
     manifest = json.loads((pdf_build / "manifest.json").read_text(encoding="utf-8"))
     files = {entry["file"] for entry in manifest["files"]}
     office = {f for f in files if f.endswith((".docx", ".pptx"))}
-    assert len(office) == 36  # 12 a locale: 8 wellbeing-plan, 3 dialogue guides, support offers
+    assert len(office) == 48  # 16 a locale: 8 wellbeing-plan, 3 guides, support offers, results deck, 3 preps
     assert {f.rsplit(".", 1)[0] + ".pdf" for f in office} <= files
 
 
@@ -155,7 +155,7 @@ def soffice_starts(tmp_path, monkeypatch):
 
 def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, soffice_starts):
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 45  # 36 documents, 9 print packs
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 60  # 48 documents, 12 print packs
     assert soffice_starts.read_text().count("start") == 1
 
 
@@ -189,7 +189,7 @@ def test_pdfa_writes_tagged_pdfa_2b(tmp_path, run):
 def test_two_jobs_start_two_libreoffice_processes(tmp_path, soffice_starts):
     config = load_config(EXAMPLE).model_copy(update={"locales": ["nb"]})
     report = build(config, tmp_path / "out", pdf=True, jobs=2)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 15  # 12 documents and 3 packs
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 20  # 16 documents and 4 packs
     assert soffice_starts.read_text().count("start") == 2
 
 

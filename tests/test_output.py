@@ -23,7 +23,7 @@ def digests(root):
 def test_two_builds_are_byte_identical(tmp_path, example_build):
     again = build(load_config(EXAMPLE), tmp_path / "again")
     first, second = digests(example_build.root), digests(again.root)
-    assert len(first) == 46  # 45 documents (36 Office files, 9 calendars) and the manifest
+    assert len(first) == 58  # 57 documents (48 Office files, 9 calendars) and the manifest
     assert first == second
 
 
@@ -31,12 +31,12 @@ def test_the_manifest_lists_every_file_with_size_and_hash(example_build):
     manifest = json.loads((example_build.root / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["organisation"] == "Fjordby Kommune & Forsyning"
     files = {entry["file"]: entry for entry in manifest["files"]}
-    assert len(files) == 45
+    assert len(files) == 57
     for name, entry in files.items():
         data = (example_build.root / name).read_bytes()
         assert entry["bytes"] == len(data)
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
-        assert entry["kit"] in {"wellbeing-plan", "leader-dialogue", "evaluation-follow-up"}
+        assert entry["kit"] in {"wellbeing-plan", "leader-dialogue", "evaluation-follow-up", "results-meeting"}
         assert entry["locale"] == name.split("/")[0]
 
 
@@ -45,7 +45,7 @@ def test_building_one_locale_keeps_the_others_in_the_manifest(tmp_path, run):
     assert run("build", EXAMPLE, "--out", out).exit_code == 0
     result = run("build", EXAMPLE, "--out", out, "--locale", "sv")
     assert result.exit_code == 0, result.output
-    assert "Built 15 files" in result.output
+    assert "Built 19 files" in result.output
     manifest = json.loads((out / "fjordby" / "manifest.json").read_text(encoding="utf-8"))
     assert {entry["locale"] for entry in manifest["files"]} == {"da", "sv", "nb"}
 

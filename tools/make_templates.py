@@ -579,6 +579,41 @@ def support_offers():
     return doc
 
 
+def _results_table(doc, rows_expression: str):
+    tbl = table(doc, 2, [7.0, 3.4, 3.4, 3.2])
+    head, body = tbl.rows
+    heading_row(head, "results.columns", ("area", "current", "previous", "change"), 0.7)
+    row_height(body, 0.6)
+    for cell, key in zip(body.cells, ("area", "current", "previous", "change")):
+        cell_text(cell, f"{{{{ row.{key} }}}}", "Table Text")
+    loop_rows(tbl, f"{{%tr for row in {rows_expression} %}}", "{%tr endfor %}")
+
+
+def results_meeting_prep():
+    doc = new_document()
+    title_block(doc)
+    tag(doc, "{%p if leader %}")
+    para(doc, "{{ leader.name }}{% if leader.unit %} · {{ leader.unit }}{% endif %}", "Heading 2")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.prep.intro }}")
+    tag(doc, "{%p set unit = results.unit(leader.unit) if leader and leader.unit else none %}")
+    tag(doc, "{%p if unit and unit.shown %}")
+    para(doc, "{{ unit.heading }}", "Heading 1")
+    _results_table(doc, "unit.rows")
+    tag(doc, "{%p elif unit %}")
+    para(doc, "{{ t.prep.small_unit }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ t.prep.organisation_results }}", "Heading 1")
+    _results_table(doc, "results.overall")
+    para(doc, "{{ t.prep.questions_heading }}", "Card Title")
+    _writing_table(doc, "{%tr for question in t.prep.questions %}", "{{ question }}", None, 4.4)
+    para(doc, "{{ t.prep.notes_heading }}", "Heading 2")
+    tbl = table(doc, 1, [17.0], border_colour="BFBFBF")
+    row_height(tbl.rows[0], 1.05)
+    loop_rows(tbl, "{%tr for line in range(4) %}", "{%tr endfor %}")
+    return doc
+
+
 TEMPLATES = {
     "action-cards.docx": action_cards,
     "wellbeing-plan.docx": wellbeing_plan,
@@ -587,6 +622,7 @@ TEMPLATES = {
     "facilitator-checklist.docx": facilitator_checklist,
     "dialogue-guide.docx": dialogue_guide,
     "support-offers.docx": support_offers,
+    "results-meeting-prep.docx": results_meeting_prep,
 }
 
 
@@ -601,7 +637,7 @@ def main() -> int:
 
 # --- the PowerPoint master -------------------------------------------------------------------
 
-def runsheet_deck():
+def slide_master():
     """A 16:9 master whose layouts and placeholders have the names the renderer looks for."""
     from lxml import etree
     from pptx import Presentation
@@ -688,6 +724,9 @@ def runsheet_deck():
                     ("Map", "body", 1, (0.6, 1.45, 12.13, 5.45), 1400, False)],
         "Kit Closing": [("Title", "title", 0, None, None, False),
                         ("Body", "body", 1, (0.6, 1.5, 12.13, 5.35), 2400, True)],
+        "Kit Chart": [("Title", "title", 0, None, None, False),
+                      ("Chart", "body", 1, (0.6, 1.45, 12.13, 5.15), 1200, False),
+                      ("Note", "body", 2, (0.6, 6.62, 12.13, 0.35), 1200, False)],
     }
     keep = list(master.slide_layouts)[: len(layouts)]
     for layout in list(master.slide_layouts)[len(layouts):]:
@@ -701,7 +740,7 @@ def runsheet_deck():
         for shape_id, (ph_name, ph_type, idx, box, size, bullets) in enumerate(placeholders, start=2):
             tree.append(etree.fromstring(_placeholder_xml(shape_id, ph_name, ph_type, idx, box, size, bullets, ns, Emu,
                                                           Inches)))
-    prs.core_properties.title = "kitbuilder run-sheet master"
+    prs.core_properties.title = "kitbuilder slide master"
     prs.core_properties.author = "kitbuilder"
     return prs
 
@@ -725,7 +764,7 @@ def _placeholder_xml(shape_id, name, ph_type, idx, box, size, bullets, ns, Emu, 
             f'<p:spPr>{xfrm}</p:spPr>{body}</p:sp>')
 
 
-TEMPLATES["runsheet.pptx"] = runsheet_deck
+TEMPLATES["deck.pptx"] = slide_master
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 
 __all__ = ["BUILD_TIME", "normalise_package"]
@@ -22,8 +23,15 @@ BUILD_TIME = (
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def normalise_package(data: bytes) -> bytes:
-    """Rewrite an OOXML zip with fixed entry times, ``[Content_Types].xml`` first."""
+    """Rewrite an OOXML zip with fixed entry times, ``[Content_Types].xml`` first.
+
+    Embedded workbooks (the data behind a chart, written by XlsxWriter with the current
+    time) are normalised the same way, their creation dates included.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         names = source.namelist()
@@ -32,5 +40,10 @@ def normalise_package(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            part = source.read(name)
+            if name.endswith(".xlsx"):
+                part = normalise_package(part)
+            elif name == "docProps/core.xml":
+                part = _STAMP.sub(rb"\g<1>" + BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", part)
+            target.writestr(info, part)
     return out.getvalue()

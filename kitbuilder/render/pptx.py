@@ -17,6 +17,9 @@ from typing import Callable, Sequence
 
 from lxml import etree
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
@@ -25,7 +28,7 @@ from pptx.parts.image import Image
 from pptx.util import Emu, Pt
 
 from ..errors import Problem, TemplateError
-from ..model import Document, LocaleKit, MapField, Slide, Theme
+from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
 from .package import BUILD_TIME, normalise_package
 from .textfit import fit_size, metrics_for, text_height, wrap
 
@@ -40,20 +43,26 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "Kit Themes": ("Title", "Grid"),
     "Kit Map": ("Title", "Map"),
     "Kit Closing": ("Title", "Body"),
+    "Kit Chart": ("Title", "Chart", "Note"),
 }
 _LAYOUT_OF = {"title": "Kit Title", "agenda": "Kit Agenda", "table": "Kit Table", "content": "Kit Content",
-              "themes": "Kit Themes", "map": "Kit Map", "closing": "Kit Closing"}
+              "themes": "Kit Themes", "map": "Kit Map", "closing": "Kit Closing", "chart": "Kit Chart"}
+#: Bars in a chart's two series when the config names no colours: last time light, now dark.
+_SERIES_COLOURS = ("#9DC3E6", "#1F4E79")
+_CATEGORIES_PER_SLIDE = 12
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _INSET_X, _INSET_Y = Emu(91440), Emu(45720)  # DrawingML's default text insets
 _EMU_PER_PT = 12700
 _SLACK = 0.95
 
 
-def missing_layouts(prs) -> list[str]:
-    """Layouts and placeholders the renderer needs that the master lacks, as messages."""
+def missing_layouts(prs, needed: set[str] | None = None) -> list[str]:
+    """Layouts (all, or the ``needed`` ones) and their placeholders that the master lacks."""
     found = {layout.name: {ph.name for ph in layout.placeholders} for layout in prs.slide_layouts}
     missing = []
     for layout, names in LAYOUTS.items():
+        if needed is not None and layout not in needed:
+            continue
         if layout not in found:
             missing.append(f"layout '{layout}'")
             continue
@@ -72,11 +81,11 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
         prs = Presentation(str(template))
     except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
         raise TemplateError(Problem(where, "", f"not a readable PowerPoint template: {exc}")) from None
-    missing = missing_layouts(prs)
+    deck = _deck_of(document, locale_kit)
+    missing = missing_layouts(prs, {_LAYOUT_OF[slide.layout] for slide in deck.slides})
     if missing:
         raise TemplateError(Problem(where, "", "the slide master lacks " + ", ".join(missing)))
     font = _apply_branding(prs, locale_kit)
-    deck = locale_kit.wellbeing.deck(document.id.removeprefix("runsheet-"))
     builder = _DeckBuilder(prs, font, locale_kit)
     for spec in deck.slides:
         builder.add(spec)
@@ -91,6 +100,12 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     buffer = io.BytesIO()
     prs.save(buffer)
     return normalise_package(buffer.getvalue())
+
+
+def _deck_of(document: Document, locale_kit: LocaleKit) -> Deck:
+    if document.kit == "results-meeting":
+        return locale_kit.results.deck
+    return locale_kit.wellbeing.deck(document.id.removeprefix("runsheet-"))
 
 
 def _apply_branding(prs, locale_kit: LocaleKit) -> str:
@@ -202,7 +217,7 @@ class _DeckBuilder:
         """A table whose rows continue on further slides (header repeated) when needed."""
         area = self._box(_LAYOUT_OF[spec.layout], "Table")
         header, *rows = spec.table
-        widths = _column_widths(len(header), area.width)
+        widths = _column_widths(spec.widths or (1,) * len(header), area.width)
         metrics, bold = metrics_for(self.font), metrics_for(self.font, bold=True)
 
         def row_height(cells: Sequence[str], size: float, heading: bool = False) -> int:
@@ -291,6 +306,58 @@ class _DeckBuilder:
         across.name = "Success Axis"
         self._fill(across, [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
 
+    def _chart(self, spec: Slide) -> None:
+        """A native bar chart (editable in PowerPoint); many categories continue on further slides."""
+        chart_spec = spec.chart
+        count = len(chart_spec.categories)
+        starts = range(0, max(count, 1), _CATEGORIES_PER_SLIDE)
+        branding = self.locale_kit.branding
+        colours = [branding.secondary or _SERIES_COLOURS[0], branding.primary or _SERIES_COLOURS[1]]
+        colours = colours[-len(chart_spec.series):] if chart_spec.series else colours
+        for number, start in enumerate(starts):
+            picked = range(start, min(start + _CATEGORIES_PER_SLIDE, count))
+            slide = self._new_slide(spec, self._continued(spec.title, number))
+            layout = _LAYOUT_OF[spec.layout]
+            area = self._take_area(slide, "Chart")
+            note = self._placeholder(slide, "Note")
+            if spec.note:
+                self._fill(note, [spec.note], self._max_pt(layout, "Note", 12), 8, box=self._box(layout, "Note"))
+            else:
+                note.element.getparent().remove(note.element)
+            data = CategoryChartData(number_format="0.0")
+            data.categories = [chart_spec.categories[i] for i in picked]
+            for series in chart_spec.series:
+                data.add_series(series.name, [series.values[i] for i in picked])
+            frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, area.left, area.top, area.width, area.height,
+                                           data)
+            frame.name = "Chart"
+            self._style_chart(frame.chart, chart_spec, colours, [chart_spec.categories[i] for i in picked])
+
+    def _style_chart(self, chart, spec, colours: list[str], categories: list[str]) -> None:
+        # LibreOffice draws a title python-pptx never asked for unless it is deleted (python-pptx#460)
+        chart.has_title = False
+        chart.has_legend = len(spec.series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+            chart.legend.font.size = Pt(14)
+        values = chart.value_axis
+        values.minimum_scale, values.maximum_scale = spec.minimum, spec.maximum
+        values.has_major_gridlines = True
+        values.tick_labels.font.size = Pt(12)
+        axis = chart.category_axis
+        axis.reverse_order = True  # the first category at the top, as it is read
+        longest = max((len(c) for c in categories), default=0)
+        axis.tick_labels.font.size = Pt(14 if longest <= 24 else 12 if longest <= 34 else 10)
+        for series, colour in zip(chart.plots[0].series, colours):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+            series.invert_if_negative = False
+        chart.plots[0].gap_width = 60
+        # python-pptx writes negative axis ids; the schema wants unsigned ones
+        for element in chart._chartSpace.xpath(".//c:axId | .//c:crossAx"):
+            element.set("val", str(abs(int(element.get("val")))))
+
     def _field(self, slide, box: _Box, field: MapField, fill) -> None:
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
         shape.name = f"Field {field.number}"
@@ -373,9 +440,8 @@ class _DeckBuilder:
                 run.font.color.theme_color = colour
 
 
-def _column_widths(count: int, total: int) -> list[int]:
-    shares = {4: (0.13, 0.10, 0.47, 0.30), 2: (0.32, 0.68)}.get(count) or (1 / count,) * count
-    widths = [int(total * share) for share in shares]
+def _column_widths(shares: tuple[float, ...], total: int) -> list[int]:
+    widths = [int(total * share / sum(shares)) for share in shares]
     widths[-1] += total - sum(widths)
     return widths
 

@@ -32,12 +32,12 @@ swedish.paragraphs[1].insert_paragraph_before("Svensk kundversion", style="Small
 swedish.save(CLIENT / "sv" / "theme-cards.docx")
 
 # PowerPoint: the master with the client's theme colour and font
-deck = Presentation(str(DEFAULT / "runsheet.pptx"))
+deck = Presentation(str(DEFAULT / "deck.pptx"))
 theme_part = deck.slide_master.part.part_related_by(RT.THEME)
 theme = etree.fromstring(theme_part.blob)
 theme.find(f".//{{{A}}}accent1/{{{A}}}srgbClr").set("val", "7A1F5C")
 for which in ("majorFont", "minorFont"):
     theme.find(f".//{{{A}}}{which}/{{{A}}}latin").set("typeface", "Liberation Sans")
 theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
-deck.save(CLIENT / "runsheet.pptx")
+deck.save(CLIENT / "deck.pptx")
 print(f"wrote {CLIENT}")
