@@ -22,7 +22,7 @@ from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit
 from .pdf import convert_to_pdf
-from .printpack import pack_name, print_pack
+from .printpack import LEADER_PACKS, pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
 from .names import safe_name
@@ -239,15 +239,20 @@ def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: in
     office = [(lk, doc) for lk, doc in items if doc.format in {"docx", "pptx"}]
     log.info("converting %d files to PDF with %d LibreOffice process(es)", len(office), jobs)
     pdfs = convert_to_pdf([report.root / lk.locale / doc.file_name for lk, doc in office], pdfa=pdfa, workers=jobs)
-    packs: dict[tuple[str, str], tuple[LocaleKit, list[tuple[Document, Path]]]] = {}
+    # a pack per locale and kit, and per leader one with that leader's own documents
+    packs: dict[tuple[str, str], tuple[LocaleKit, str, list[tuple[Document, Path]]]] = {}
     for locale_kit, document in office:
         pdf_path = pdfs[report.root / locale_kit.locale / document.file_name]
         report.entries.append(manifest_entry(report.root, pdf_path, document.kit, locale_kit.locale,
                                              pdf_path.read_bytes()))
-        packs.setdefault((locale_kit.locale, document.kit), (locale_kit, []))[1].append((document, pdf_path))
-    for (locale, kit_id), (locale_kit, parts) in packs.items():
-        data = print_pack(locale_kit, kit_id, parts)
-        path = report.root / locale / pack_name(kit_id)
+        groups = [(pack_name(document.kit), document.kit)]
+        if document.leader:
+            groups.append((f"{LEADER_PACKS}/{document.leader.stem}.pdf", LEADER_PACKS))
+        for name, kind in groups:
+            packs.setdefault((locale_kit.locale, name), (locale_kit, kind, []))[2].append((document, pdf_path))
+    for (locale, name), (locale_kit, kind, parts) in packs.items():
+        data = print_pack(locale_kit, kind, parts)
+        path = report.root / locale / name
         write_atomic(path, data)
-        report.entries.append(manifest_entry(report.root, path, kit_id, locale, data))
+        report.entries.append(manifest_entry(report.root, path, kind, locale, data))
         log.info("wrote %s", path)

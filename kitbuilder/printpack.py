@@ -1,7 +1,8 @@
 """Print packs: one PDF per locale and kit with every document in print order, bookmarked.
 
-A print shop (or the office printer) gets one file per language instead of a folder; the
-bookmarks name each document so the pack can still be navigated.
+A print shop (or the office printer) gets one file per language and kit instead of a folder,
+and each leader a file with their own documents; the bookmarks name each document so the
+pack can still be navigated.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from pathlib import Path
 
 from .model import Document, LocaleKit
 
-__all__ = ["pack_name", "print_pack"]
+__all__ = ["LEADER_PACKS", "pack_name", "print_pack"]
+
+#: The folder (and manifest kind) of the packs with one leader's own documents.
+LEADER_PACKS = "leader-packs"
 
 
 def pack_name(kit_id: str) -> str:
@@ -19,8 +23,8 @@ def pack_name(kit_id: str) -> str:
     return f"print-pack-{kit_id}.pdf"
 
 
-def print_pack(locale_kit: LocaleKit, kit_id: str, parts: list[tuple[Document, Path]]) -> bytes:
-    """Join ``parts`` (documents of ``kit_id`` and their PDFs) in print order.
+def print_pack(locale_kit: LocaleKit, kind: str, parts: list[tuple[Document, Path]]) -> bytes:
+    """Join ``parts`` (documents and their PDFs; ``kind`` is a kit id or ``leader-packs``) in print order.
 
     Each document becomes a top-level bookmark with its title (and leader, for a
     personalised copy).
@@ -33,7 +37,7 @@ def print_pack(locale_kit: LocaleKit, kit_id: str, parts: list[tuple[Document, P
         writer.append(str(pdf), import_outline=False)
         title = f"{document.title} – {document.leader.name}" if document.leader else document.title
         writer.add_outline_item(title=title, page_number=start)
-    writer.add_metadata({"/Title": f"{locale_kit.organisation.short_label} · {kit_id} · {locale_kit.locale}",
+    writer.add_metadata({"/Title": f"{locale_kit.organisation.short_label} · {kind} · {locale_kit.locale}",
                          "/Author": locale_kit.organisation.name[:255]})
     writer.page_mode = "/UseOutlines"
     buffer = io.BytesIO()

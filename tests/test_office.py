@@ -155,7 +155,7 @@ def soffice_starts(tmp_path, monkeypatch):
 
 def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, soffice_starts):
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 60  # 48 documents, 12 print packs
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 69  # 48 documents, 12 kit packs, 9 leader packs
     assert soffice_starts.read_text().count("start") == 1
 
 
@@ -189,7 +189,7 @@ def test_pdfa_writes_tagged_pdfa_2b(tmp_path, run):
 def test_two_jobs_start_two_libreoffice_processes(tmp_path, soffice_starts):
     config = load_config(EXAMPLE).model_copy(update={"locales": ["nb"]})
     report = build(config, tmp_path / "out", pdf=True, jobs=2)
-    assert len([p for p in report.files if p.suffix == ".pdf"]) == 20  # 16 documents and 4 packs
+    assert len([p for p in report.files if p.suffix == ".pdf"]) == 23  # 16 documents, 4 kit packs, 3 leader packs
     assert soffice_starts.read_text().count("start") == 2
 
 
@@ -200,3 +200,16 @@ def test_missing_libreoffice_exits_1_with_the_install_command(tmp_path, monkeypa
     assert result.exit_code == 1
     assert "apt-get install -y libreoffice-writer-nogui libreoffice-impress-nogui" in result.output
     assert (tmp_path / "fjordby" / "da" / "07-action-cards.docx").is_file()  # the Office files are kept
+
+
+def test_each_leader_gets_a_pack_of_their_own_documents(pdf_build):
+    from kitbuilder.locales import load_locale
+    pack = PdfReader(pdf_build / "da" / "leader-packs" / "0002-karin-öström.pdf")
+    guide = PdfReader(pdf_build / "da" / "dialogue-guides" / "0002-karin-öström.pdf")
+    prep = PdfReader(pdf_build / "da" / "results-meeting-preps" / "0002-karin-öström.pdf")
+    assert len(pack.pages) == len(guide.pages) + len(prep.pages)
+    text = load_locale("da")
+    assert [item.title for item in pack.outline] == [
+        f"{text.get('leader_dialogue.documents.dialogue-guide')} – Karin Öström",
+        f"{text.get('results_meeting.documents.results-meeting-prep')} – Karin Öström"]
+    assert len(list((pdf_build / "sv" / "leader-packs").glob("*.pdf"))) == 3

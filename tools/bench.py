@@ -57,6 +57,30 @@ def leaders_batch(count: int, jobs: int) -> tuple[float, int]:
         return float(out[0]), int(out[1])
 
 
+def results_deck(repeat: int) -> tuple[float, float]:
+    """Render the results deck for 40 units × 12 areas × 2 periods; (seconds, pptx floor)."""
+    from pptx import Presentation
+
+    from kitbuilder import build_model, load_config
+    from kitbuilder.render import render_document
+    from kitbuilder.templates import TemplateSet
+
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        lines = ["unit;area;period;score;respondents"] + [
+            f"Enhed {u};Område {a};{p};{50 + (u * 7 + a * 3 + int(p)) % 40}.5;{3 + u % 30}"
+            for u in range(40) for a in range(12) for p in ("2025", "2026")]
+        (folder / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / "kit.yaml").write_text("organisation: {name: Bench, short_name: bench}\nlocales: [da]\n"
+                                         "kits: [results-meeting]\nsurvey: survey.csv\n", encoding="utf-8")
+        locale_kit = build_model(load_config(folder / "kit.yaml")).locales[0]
+        document = next(d for d in locale_kit.documents if d.id == "results-meeting")
+        template = TemplateSet().resolve(document.template, "da")
+        seconds = median_seconds(lambda: render_document(document, locale_kit, template), repeat)
+        floor = median_seconds(lambda: Presentation(str(template)).save(io.BytesIO()), repeat)
+        return seconds, floor
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
@@ -116,6 +140,9 @@ def main() -> int:
                              f"{whole:.2f} s (no PDF)",
                              f"{(with_pdf - whole) / pages * 1000:.0f} ms/page (goal <= {goal})"))
     rows.insert(0, ("import docx, pptx, docxtpl, babel", f"{import_floor:.2f} s", "", "(floor, ~0.25 s)"))
+    seconds, floor = results_deck(opts.repeat)
+    rows.append(("results deck, 40 units x 12 areas x 2 periods", f"{seconds * 1000:.0f} ms", f"{floor * 1000:.0f} ms",
+                 f"{seconds / floor:.1f}x (goal <= 3x)"))
     if not opts.no_leaders:
         guide_floor = floors["dialogue-guide"] if "dialogue-guide" in floors else None
         for count in (100, 1000):
