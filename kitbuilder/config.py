@@ -32,6 +32,7 @@ from pydantic import (
 from . import kits
 from .errors import ConfigError, ContentError, InputError, Problem
 from .locales import available_locales, load_locale
+from .names import display_path
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
 __all__ = ["Config", "json_schema", "load_config", "load_leaders"]
@@ -392,7 +393,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     wrong types, unknown ids, missing files, bad text overrides).
     """
     path = Path(path)
-    display = _display_name(path)
+    display = display_path(path)
     try:
         doc = load_yaml(path, display_name=display)
     except YamlSyntaxError as exc:
@@ -431,7 +432,7 @@ def load_leaders(path: Path) -> list[Leader]:
     """
     from .tables import read_table
 
-    display = _display_name(path)
+    display = display_path(path)
     try:
         header, rows = read_table(path, display)
     except InputError as exc:
@@ -469,13 +470,6 @@ def json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "kitbuilder organisation config"
     return schema
-
-
-def _display_name(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _custom_theme_ids(data: dict) -> set[str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import resources
 from .errors import ContentError, Problem
+from .names import display_path
 from .yamlfile import YamlSyntaxError, load_yaml
 
 __all__ = [
@@ -121,7 +122,7 @@ def load_locale(code: str) -> LocaleContent:
     meta: dict[str, Any] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            doc = load_yaml(path, display_name=str(_display(path)))
+            doc = load_yaml(path, display_name=display_path(path))
         except YamlSyntaxError as exc:
             problems.extend(exc.problems)
             continue
@@ -133,7 +134,7 @@ def load_locale(code: str) -> LocaleContent:
             text[path.stem] = doc.data
     for key in _META_KEYS:
         if not isinstance(meta.get(key), str):
-            problems.append(Problem(str(_display(folder / _META_FILE)), key, "expected a text"))
+            problems.append(Problem(display_path(folder / _META_FILE), key, "expected a text"))
     if problems:
         raise ContentError(problems)
     return LocaleContent(code, meta["name"], meta["babel"], meta["timezone"], text)
@@ -147,7 +148,7 @@ def check_locales() -> list[Problem]:
         if code == REFERENCE_LOCALE:
             continue
         flat = flatten(load_locale(code).text)
-        where = str(_display(folder))
+        where = display_path(folder)
         for key in sorted(reference.keys() - flat.keys()):
             problems.append(Problem(where, key, f"missing (present in '{REFERENCE_LOCALE}')"))
         for key in sorted(flat.keys() - reference.keys()):
@@ -159,11 +160,3 @@ def check_locales() -> list[Problem]:
             elif isinstance(ref, list) and len(ref) != len(val):
                 problems.append(Problem(where, key, f"{len(val)} items, '{REFERENCE_LOCALE}' has {len(ref)}"))
     return problems
-
-
-def _display(path: Path) -> Path:
-    """A path relative to the working directory when possible, for messages."""
-    try:
-        return path.resolve().relative_to(Path.cwd())
-    except ValueError:
-        return path

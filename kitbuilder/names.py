@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["safe_name"]
+from pathlib import Path
+
+__all__ = ["display_path", "safe_name"]
+
+
+def display_path(path: Path) -> str:
+    """``path`` as messages show it: relative to the working directory when it is inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def safe_name(text: str, *, fallback: str = "kit", limit: int = 60) -> str:

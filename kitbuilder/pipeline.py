@@ -25,7 +25,7 @@ from .pdf import convert_to_pdf
 from .printpack import LEADER_PACKS, pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
-from .names import safe_name
+from .names import display_path, safe_name
 from .writer import ManifestEntry, manifest_entry, write_atomic, write_manifest
 
 __all__ = ["BuildReport", "build", "build_model", "locale_contents"]
@@ -68,7 +68,7 @@ def _survey(config: Config) -> SurveyData | None:
     if "results-meeting" not in config.kits or config.survey is None:
         return None
     settings = config.survey
-    display = _display(settings.file)
+    display = display_path(settings.file)
     try:
         data = load_survey(settings.file, display, settings.scale)
     except InputError as exc:
@@ -77,7 +77,7 @@ def _survey(config: Config) -> SurveyData | None:
                         f"{', '.join(data.periods)})")
                 for key, value in (("current", settings.current), ("previous", settings.previous))
                 if value and value not in data.periods]
-    leaders_file = _display(config.leaders_file) if config.leaders_file else str(config.file)
+    leaders_file = display_path(config.leaders_file) if config.leaders_file else str(config.file)
     for index, leader in enumerate(config.leaders):
         if leader.unit and leader.unit not in data.units:
             where = f"{leader.source}, column unit" if leader.source else f"leaders[{index}].unit"
@@ -86,13 +86,6 @@ def _survey(config: Config) -> SurveyData | None:
     if problems:
         raise ConfigError(problems)
     return data
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _logo(config: Config) -> bytes | None:
