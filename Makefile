@@ -47,4 +47,4 @@ templates: $(BIN)/kitbuilder
 	$(BIN)/python tools/make_templates.py
 
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output/* .pytest_cache
