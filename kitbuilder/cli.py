@@ -110,14 +110,14 @@ def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, temp
     from .pipeline import build as run_build
 
     settings = load_config(config, overrides={"locales": locales, "kits": kits})
-    with _progress_bar() as progress:
+    with _ProgressBar() as progress:
         report = run_build(settings, out_dir, templates=templates, pdf=pdf, pdfa=pdfa, jobs=jobs, leader=leader,
                            progress=progress)
     click.echo(f"Built {len(report.entries)} files into {report.root} in {report.seconds:.1f} s "
                f"(manifest: {report.manifest.name}).")
 
 
-class _progress_bar:
+class _ProgressBar:
     """A progress bar on stderr while personalised documents render, only on a terminal."""
 
     def __enter__(self):
