@@ -327,7 +327,7 @@ def _leaders(config: Config, content: LocaleContent, organisation: Organisation)
     """The configured leaders with their meeting times resolved and formatted for the locale."""
     t = content.text["leader_dialogue"]
     settings = config.dialogue
-    minutes = {"prepare": str(settings.prepare_minutes), "dialogue": str(settings.minutes)}
+    description = fill(t["calendar"]["description"], **_minutes(config))
     zone = ZoneInfo(timezone_for(config, content))
     leaders = []
     for number, leader in enumerate(config.leaders, start=1):
@@ -339,7 +339,6 @@ def _leaders(config: Config, content: LocaleContent, organisation: Organisation)
                                   for months in settings.follow_up_months]
         when = [_moment(moment, content.babel) for moment in meetings]
         names = {"leader": leader.name, "manager": leader.manager or "—"}
-        description = fill(t["calendar"]["description"], **minutes)
         events = tuple(
             CalendarEvent(
                 uid=f"{safe_name(organisation.short_name)}-{number:04d}-{index}@kitbuilder",
@@ -370,13 +369,17 @@ def _leaders(config: Config, content: LocaleContent, organisation: Organisation)
 
 def _leader_dialogue(config: Config, content: LocaleContent, leaders: tuple[DialogueLeader, ...]) -> LeaderDialogue:
     t = content.text["leader_dialogue"]
-    minutes = {"prepare": str(config.dialogue.prepare_minutes), "dialogue": str(config.dialogue.minutes)}
+    minutes = _minutes(config)
     return LeaderDialogue(
         time_text=fill(t["purpose"]["time"], **minutes),
         invite=tuple(fill(item, **minutes) for item in t["invite"]["items"]),
-        calendar_description=fill(t["calendar"]["description"], **minutes),
         leaders=leaders,
     )
+
+
+def _minutes(config: Config) -> dict[str, str]:
+    """The ``{prepare}`` and ``{dialogue}`` placeholders of the dialogue texts."""
+    return {"prepare": str(config.dialogue.prepare_minutes), "dialogue": str(config.dialogue.minutes)}
 
 
 def _moment(moment: dt.datetime, babel: str) -> str:

@@ -176,7 +176,7 @@ def _workshop_model(step: kits.StepSpec) -> type[_Model]:
         __module__=__name__,
         __doc__=f"Workshop step '{step.id}' ({step.default_minutes} minutes by default).",
         date=(dt.date | None, Field(None, description="The day of the workshop (YYYY-MM-DD).")),
-        start=(Annotated[ClockTime, _clock_validator()], Field(dt.time(9, 0), description="Start time, HH:MM.")),
+        start=(Annotated[ClockTime, BeforeValidator(_clock)], Field(dt.time(9, 0), description="Start time, HH:MM.")),
         venue=(str, Field("", description="Where the workshop takes place.")),
         facilitator=(str, Field("", description="Who leads the workshop.")),
         minutes=(dict[row_ids, Annotated[int, Field(gt=0, le=600)]],  # type: ignore[valid-type]
@@ -184,10 +184,6 @@ def _workshop_model(step: kits.StepSpec) -> type[_Model]:
     )
     globals()[model.__name__] = model  # a module attribute, so configs pickle (process pools)
     return model
-
-
-def _clock_validator():
-    return BeforeValidator(_clock)
 
 
 _STEP_MODELS = {step.id: _workshop_model(step) for step in (*kits.STEPS, kits.RESULTS_MEETING)}

@@ -236,7 +236,6 @@ class LeaderDialogue:
 
     time_text: str
     invite: tuple[str, ...]
-    calendar_description: str
     leaders: tuple[DialogueLeader, ...] = ()
 
 
