@@ -22,3 +22,12 @@ def text(path: Path) -> str:
 def styled(path: Path, style: str) -> list[str]:
     """Texts of the body paragraphs (not in tables) with ``style``."""
     return [p.text for p in Document(str(path)).paragraphs if p.style.name == style]
+
+
+def word_template(path: Path, text: str) -> Path:
+    """Write a minimal Word template holding one paragraph of ``text`` (folders made)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = Document()
+    doc.add_paragraph(text)
+    doc.save(path)
+    return path

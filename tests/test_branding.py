@@ -15,7 +15,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from kitbuilder import build, load_config
 
 from .conftest import EXAMPLE, ROOT
-from .docxread import text
+from .docxread import text, word_template
 
 CLIENT = Path(__file__).parent / "themes" / "client"
 
@@ -109,10 +109,7 @@ def test_a_logo_that_is_not_an_image_is_named(tmp_path, write_config, run):
 
 def test_a_template_with_an_unclosed_tag_is_named(tmp_path, run):
     theme = tmp_path / "theme"
-    theme.mkdir()
-    doc = Document()
-    doc.add_paragraph("{% if org.name %}no end")
-    doc.save(theme / "facilitator-checklist.docx")
+    word_template(theme / "facilitator-checklist.docx", "{% if org.name %}no end")
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
     assert result.exit_code == 2, result.output
     assert "facilitator-checklist.docx (da): broken template tag" in result.output
@@ -132,10 +129,7 @@ def test_export_copies_the_default_theme_and_check_accepts_it(tmp_path, run):
 
 def test_check_names_a_bad_field_and_a_missing_layout(tmp_path, run):
     theme = tmp_path / "theme"
-    (theme / "sv").mkdir(parents=True)
-    doc = Document()
-    doc.add_paragraph("{{ organisation.nmae }} and {{ org.nmae }}")
-    doc.save(theme / "sv" / "action-cards.docx")
+    word_template(theme / "sv" / "action-cards.docx", "{{ organisation.nmae }} and {{ org.nmae }}")
     deck = Presentation(str(ROOT / "templates" / "default" / "deck.pptx"))
     layouts = deck.slide_master.slide_layouts
     layouts.remove(next(layout for layout in layouts if layout.name == "Kit Table"))

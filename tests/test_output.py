@@ -13,6 +13,7 @@ from kitbuilder.names import safe_name
 from kitbuilder.writer import write_atomic
 
 from .conftest import EXAMPLE
+from .docxread import text, word_template
 
 
 def digests(root):
@@ -68,12 +69,7 @@ def test_a_broken_template_writes_nothing(tmp_path, example_build, run):
     out = tmp_path / "out"
     assert run("build", EXAMPLE, "--out", out).exit_code == 0
     before = digests(out)
-    broken = tmp_path / "theme"
-    broken.mkdir()
-    from docx import Document
-    doc = Document()
-    doc.add_paragraph("{{ org.name ")
-    doc.save(broken / "wellbeing-plan.docx")
+    broken = word_template(tmp_path / "theme" / "wellbeing-plan.docx", "{{ org.name ").parent
     result = run("build", EXAMPLE, "--out", out, "--templates", broken)
     assert result.exit_code == 2
     assert "wellbeing-plan.docx (da): broken template tag" in result.output
@@ -82,11 +78,7 @@ def test_a_broken_template_writes_nothing(tmp_path, example_build, run):
 
 def test_a_template_using_an_unknown_name_is_reported(tmp_path, run):
     theme = tmp_path / "theme"
-    (theme / "sv").mkdir(parents=True)
-    from docx import Document
-    doc = Document()
-    doc.add_paragraph("{{ org.nmae }}")
-    doc.save(theme / "sv" / "action-cards.docx")
+    word_template(theme / "sv" / "action-cards.docx", "{{ org.nmae }}")
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", theme)
     assert result.exit_code == 2
     assert "sv/action-cards.docx (sv)" in result.output
@@ -95,14 +87,8 @@ def test_a_template_using_an_unknown_name_is_reported(tmp_path, run):
 
 
 def test_a_restyled_template_replaces_the_default_per_locale(tmp_path):
-    from docx import Document
-
-    from .docxread import text
     theme = tmp_path / "theme"
-    (theme / "nb").mkdir(parents=True)
-    doc = Document()
-    doc.add_paragraph("Kundens egen mal: {{ doc.title }} for {{ org.name }}")
-    doc.save(theme / "nb" / "theme-cards.docx")
+    word_template(theme / "nb" / "theme-cards.docx", "Kundens egen mal: {{ doc.title }} for {{ org.name }}")
     report = build(load_config(EXAMPLE), tmp_path / "out", templates=theme)
     assert text(report.root / "nb" / "05-theme-cards.docx").startswith("Kundens egen mal: Temakort for Fjordby")
     assert "Kundens egen mal" not in text(report.root / "da" / "05-theme-cards.docx")
