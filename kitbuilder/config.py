@@ -33,6 +33,7 @@ from . import kits
 from .errors import ConfigError, ContentError, InputError, Problem
 from .locales import available_locales, load_locale
 from .names import display_path
+from .usertext import printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
 __all__ = ["Config", "json_schema", "load_config", "load_leaders"]
@@ -132,20 +133,40 @@ ExistingDir = Annotated[Path, AfterValidator(_existing_dir)]
 LogoFile = Annotated[Path, AfterValidator(_logo_file)]
 ClockTime = Annotated[dt.time, Field(json_schema_extra={"pattern": r"^\d{1,2}:\d{2}$"})]
 Rating1to5 = Annotated[int, Field(ge=1, le=5)]
-#: Text in one language for every locale, or per locale: ``{da: …, sv: …}``.
-LocalisedText = Union[str, dict[LocaleCode, str]]
+# Longest texts accepted, in characters. A text at its limit still fits every box it is
+# printed in (tests build every field at its limit), so nothing is ever cut short: longer
+# text is refused with the field's name instead.
+NAME_MAX, LINE_MAX, TITLE_MAX, PARAGRAPH_MAX, LONG_MAX = 100, 150, 200, 300, 2000
+
+
+def _text(max_length: int, *, required: bool = False) -> Any:
+    return Annotated[str, Field(min_length=1 if required else 0, max_length=max_length)]
+
+
+Name, RequiredName = _text(NAME_MAX), _text(NAME_MAX, required=True)
+Line, RequiredLine = _text(LINE_MAX), _text(LINE_MAX, required=True)
+LongText = _text(LONG_MAX)
+
+
+def _localised(max_length: int) -> Any:
+    """Text in one language for every locale, or per locale: ``{da: …, sv: …}``."""
+    return Union[_text(max_length), dict[LocaleCode, _text(max_length)]]
+
+
+LocalisedTitle, LocalisedParagraph, LocalisedText = (
+    _localised(TITLE_MAX), _localised(PARAGRAPH_MAX), _localised(LONG_MAX))
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True, str_strip_whitespace=True)
 
 
 # --- sections -------------------------------------------------------------------------------
 
 class Organisation(_Model):
-    name: str = Field(min_length=1)
+    name: RequiredLine
     """The organisation's full name, printed on every document."""
-    short_name: str = Field(min_length=1)
+    short_name: Annotated[str, Field(min_length=1, max_length=60)]
     """A short name; the output folder is named after it."""
 
 
@@ -162,7 +183,7 @@ class Branding(_Model):
     logo: LogoFile | None = None
     """A PNG, JPEG or SVG logo, printed on the first page of every document and deck."""
     colours: Colours = Colours()
-    font: str | None = None
+    font: Name | None = None
     """The body font; it must be installed where the kit is opened or converted."""
     templates: ExistingDir | None = None
     """A folder of restyled templates that replace the default ones of the same name."""
@@ -177,8 +198,8 @@ def _workshop_model(step: kits.StepSpec) -> type[_Model]:
         __doc__=f"Workshop step '{step.id}' ({step.default_minutes} minutes by default).",
         date=(dt.date | None, Field(None, description="The day of the workshop (YYYY-MM-DD).")),
         start=(Annotated[ClockTime, BeforeValidator(_clock)], Field(dt.time(9, 0), description="Start time, HH:MM.")),
-        venue=(str, Field("", description="Where the workshop takes place.")),
-        facilitator=(str, Field("", description="Who leads the workshop.")),
+        venue=(Line, Field("", description="Where the workshop takes place.")),
+        facilitator=(Line, Field("", description="Who leads the workshop.")),
         minutes=(dict[row_ids, Annotated[int, Field(gt=0, le=600)]],  # type: ignore[valid-type]
                  Field({}, description="Minutes per run-sheet row id, overriding the defaults.")),
     )
@@ -206,9 +227,9 @@ class Rating(_Model):
 class CustomTheme(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")
     """An id of lower-case letters, digits and hyphens."""
-    title: LocalisedText
+    title: LocalisedTitle
     """The theme's question, in one language or per locale."""
-    prompt: LocalisedText = ""
+    prompt: LocalisedParagraph = ""
     """A question that helps rate the theme."""
 
 
@@ -233,15 +254,15 @@ class ActionCard(_Model):
 
 
 class Leader(_Model):
-    name: str = Field(min_length=1)
+    name: RequiredName
     """The leader's name; it names the leader's files, so each name appears once."""
-    unit: str = ""
-    manager: str = ""
+    unit: Name = ""
+    manager: Name = ""
     """The leader's own manager."""
-    email: str = ""
+    email: Line = ""
     meeting: Annotated[dt.datetime, BeforeValidator(_naive_datetime)] | None = None
     """The dialogue meeting, YYYY-MM-DDTHH:MM (local time in the config's time zone)."""
-    place: str = ""
+    place: Line = ""
     """Where the dialogue meeting takes place."""
 
     _source: str = PrivateAttr(default="")
@@ -261,20 +282,20 @@ class Dialogue(_Model):
     """Length of the dialogue meeting (and of each follow-up meeting)."""
     follow_up_months: list[Annotated[int, Field(gt=0, le=36)]] = [2, 4, 6]
     """Follow-up meetings, in months after the dialogue meeting (31 January + 1 month is 28 or 29 February)."""
-    place: str = ""
+    place: Line = ""
     """The usual meeting place, for leaders who have none of their own."""
 
 
 class Offer(_Model):
-    title: str = Field(min_length=1)
-    description: str = ""
+    title: RequiredLine
+    description: LongText = ""
 
 
 class Contact(_Model):
-    name: str = Field(min_length=1)
-    role: str = ""
-    email: str = ""
-    phone: str = ""
+    name: RequiredName
+    role: Line = ""
+    email: Line = ""
+    phone: Name = ""
 
 
 class Support(_Model):
@@ -330,7 +351,7 @@ class Config(_Model):
     """The time zone of meeting times; by default the locale's (Europe/Copenhagen for da)."""
     dialogue: Dialogue = Dialogue()
     support: Support = Support()
-    text: dict[LocaleCode, dict[str, Union[str, list[str]]]] = {}
+    text: dict[LocaleCode, dict[str, Union[LongText, list[LongText]]]] = {}
     """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
 
     _file: Path = PrivateAttr(default=Path("config.yaml"))
@@ -344,7 +365,7 @@ class Config(_Model):
     @classmethod
     def _printable(cls, data: Any) -> Any:
         """Drop characters XML cannot hold, so any text prints as typed (and nothing else)."""
-        return _strip_control(data)
+        return printable(data)
 
     @model_validator(mode="after")
     def _unique_lists(self) -> Config:
@@ -353,28 +374,6 @@ class Config(_Model):
             if len(set(values)) != len(values):
                 raise ValueError(f"{name}: each entry may appear only once")
         return self
-
-
-# XML 1.0 allows tab, newline and carriage return, and nothing else below U+0020.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
-
-
-def _strip_control(value: Any) -> Any:
-    if isinstance(value, str):
-        if _SURROGATE.search(value):
-            # YAML escapes such as "\ud83c\udf31" arrive as surrogate halves: join the pairs
-            # into the character they spell, drop halves that pair with nothing
-            value = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"),
-                                        value)
-            value = _SURROGATE.sub("", value)
-        return _FORBIDDEN.sub("", value)
-    if isinstance(value, dict):
-        return {_strip_control(k): _strip_control(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strip_control(v) for v in value]
-    return value
 
 
 # --- loading --------------------------------------------------------------------------------
@@ -481,14 +480,19 @@ def _problems(doc: YamlDocument, errors: list[dict]) -> list[Problem]:
     for err in errors:
         # pydantic names union branches and validators in the location; users never wrote those
         loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and (
-            part == "str" or "[" in part or part.endswith("-keys"))))
+            part in {"str", "constrained-str", "list"} or "[" in part or part.endswith("-keys"))))
         by_loc.setdefault(loc, []).append(err)
     problems = []
     for loc, errs in by_loc.items():
+        deeper = any(other[:len(loc)] == loc and len(other) > len(loc) for other in by_loc)
+        if deeper and {e["type"] for e in errs} <= {"string_type", "list_type"}:
+            continue  # the mapping branch of a union found the fault further in; that one is shown
         if {e["type"] for e in errs} >= {"string_type", "dict_type"}:
             problems.append(doc.problem(loc, "expected a text, or one text per locale ({da: …, sv: …})"))
         else:
-            problems.extend(_problem(doc, loc, err) for err in errs)
+            # a text-or-mapping union also reports "not a mapping" when the text itself is at fault
+            real = [e for e in errs if e["type"] not in {"dict_type", "list_type"}]
+            problems.extend(_problem(doc, loc, err) for err in (real or errs))
     return problems
 
 
@@ -501,6 +505,10 @@ def _problem(doc: YamlDocument, loc: tuple, err: dict) -> Problem:
         message = f"unknown key; {hint}allowed: {', '.join(allowed)}" if allowed else "unknown key"
     elif kind == "missing":
         message = "required but missing"
+    elif kind == "string_too_long":
+        message = f"too long: {len(err['input'])} characters, at most {err['ctx']['max_length']}"
+    elif kind == "string_too_short" and err["ctx"].get("min_length") == 1:
+        message = "required but empty"
     elif kind == "value_error":
         message = str(err["ctx"]["error"])
     else:

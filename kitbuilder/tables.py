@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .usertext import printable
 
 __all__ = ["Row", "read_table"]
 
@@ -46,7 +47,7 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(path: Path, display: str) -> tuple[list[str], list[Row]]:
-    text = _decode(path.read_bytes())
+    text = printable(_decode(path.read_bytes()))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -74,7 +75,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[Row]]:
     book.close()
     if not lines:
         raise InputError(Problem(display, "", "the first sheet is empty; expected a header row"))
-    header = [str(cell or "").strip().lower() for cell in lines[0]]
+    header = [printable(str(cell or "")).strip().lower() for cell in lines[0]]
     rows = []
     for number, cells in enumerate(lines[1:], start=2):
         values = {key: _cell(value) for key, value in zip(header, cells)}
@@ -85,7 +86,7 @@ def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[Row]]:
 
 def _cell(value: object) -> object:
     if isinstance(value, str):
-        return value.strip()
+        return printable(value).strip()
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0)
     return "" if value is None else value

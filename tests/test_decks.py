@@ -11,6 +11,7 @@ import yaml
 from pptx import Presentation
 
 from kitbuilder import build, load_config
+from kitbuilder.config import LINE_MAX, TITLE_MAX
 from kitbuilder.kits import THEMES
 from kitbuilder.locales import load_locale
 
@@ -172,10 +173,14 @@ def test_no_text_overflows_its_box_in_the_example_decks(example_build):
 
 
 def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):
-    customs = [{"id": f"own-{i}", "title": "How do we lead hybrid teams under cross-pressure from many sides " * (3 if i == 0 else 1),
-                "prompt": "Do we?"} for i in range(10)]
-    config = {"organisation": {"name": "Kommunernes Fælles Forsyningsselskab " * 135, "short_name": "long"},
-              "locales": ["da"], "workshops": {"prepare": {"venue": "Mødelokale " * 40}},
+    # each text as long as the config allows: it must fit whole, never cut
+    longest_title = ("How do we lead hybrid teams under cross-pressure from many sides " * 4)[:TITLE_MAX].strip()
+    name = ("Kommunernes Fælles Forsyningsselskab " * 5)[:LINE_MAX].strip()
+    venue = ("Mødelokale " * 14)[:LINE_MAX].strip()
+    customs = [{"id": f"own-{i}", "title": longest_title if i == 0 else "How do we lead hybrid teams under "
+                "cross-pressure from many sides", "prompt": "Do we?"} for i in range(10)]
+    config = {"organisation": {"name": name, "short_name": "long"},
+              "locales": ["da"], "workshops": {"prepare": {"venue": venue}},
               "themes": {"selected": ["recovery", "own-0"], "custom": customs,
                          "ratings": {c["id"]: {"importance": 5, "success": 1} for c in customs}}}
     path = tmp_path / "long.yaml"
@@ -187,6 +192,9 @@ def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):
     titles = [slide.shapes.title.text_frame.text for slide in prepare.slides]
     themes_title = load_locale("da").get("wellbeing_decks.themes_title")
     assert titles.count(themes_title) == 1 and f"{themes_title} (" in " ".join(titles)  # continued slide
+    prepare_text = " ".join(shape.text_frame.text for slide in prepare.slides for shape in slide.shapes
+                            if shape.has_text_frame)
+    assert name in prepare_text and venue in prepare_text and longest_title in prepare_text
     from pypdf import PdfReader
 
     from kitbuilder.pdf import convert_to_pdf

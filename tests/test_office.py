@@ -96,11 +96,11 @@ NASTY = {
 
 
 def test_text_from_the_config_is_printed_literally(tmp_path):
-    long_name = "Meget Lang Organisation " * 210  # about 5,000 characters
+    long_text = ("Meget lang beskrivelse " * 90)[:2000].strip()  # as long as a config text may be
     config_path = tmp_path / "nasty.yaml"
     config_path.write_text(
         "organisation:\n"
-        f"  name: {json.dumps(NASTY['ampersand'] + ' ' + long_name)}\n"
+        f"  name: {json.dumps(NASTY['ampersand'])}\n"
         "  short_name: \"../nasty {{ x }}\"\n"
         "locales: [da]\n"
         "workshops:\n"
@@ -109,7 +109,8 @@ def test_text_from_the_config_is_printed_literally(tmp_path):
         "  selected: [recovery, own]\n"
         f"  custom: [{{id: own, title: {json.dumps(NASTY['emoji'])}}}]\n"
         "action_cards:\n"
-        f"  recovery: {{goal: {json.dumps(NASTY['jinja'])}, tasks: \"Line one\\nLine two\"}}\n",
+        f"  recovery: {{goal: {json.dumps(NASTY['jinja'])}, tasks: \"Line one\\nLine two\", "
+        f"help: {json.dumps(long_text)}}}\n",
         encoding="utf-8")
     report = build(load_config(config_path), tmp_path / "out", pdf=True)
     checklist = text(report.root / "da" / "01-facilitator-checklist.docx")
@@ -120,6 +121,7 @@ def test_text_from_the_config_is_printed_literally(tmp_path):
     assert NASTY["emoji"] in cards
     assert NASTY["jinja"] in cards
     assert "Line one" in cards and "Line two" in cards
+    assert long_text in cards
     assert report.root.name == "nasty-x"
     for office in [*report.root.rglob("*.docx"), *report.root.rglob("*.pptx")]:
         assert office.with_suffix(".pdf").is_file(), office

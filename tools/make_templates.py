@@ -188,9 +188,6 @@ def table(doc, rows: int, widths_cm: list[float], *, border: str = "single", bor
     tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl.autofit = False
     tbl_pr = tbl._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
@@ -199,14 +196,17 @@ def table(doc, rows: int, widths_cm: list[float], *, border: str = "single", bor
         el.set(qn("w:space"), "0")
         el.set(qn("w:color"), border_colour)
         borders.append(el)
-    tbl_pr.append(borders)
+    # CT_TblPr is a sequence: Word and the OOXML validators reject children out of order
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                 "w:tblCaption", "w:tblDescription")
+    tbl_pr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
     margins = OxmlElement("w:tblCellMar")
     for edge, size in (("top", 80), ("left", 120), ("bottom", 80), ("right", 120)):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(size))
         el.set(qn("w:type"), "dxa")
         margins.append(el)
-    tbl_pr.append(margins)
+    tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
     grid = tbl._tbl.tblGrid
     for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
@@ -341,6 +341,9 @@ def theme_cards():
         cell_para(cell, f"{{{{ t.theme_cards.custom_label if {item}.custom else {item}.number }}}}", "Theme Number")
         cell_para(cell, f"{{{{ {item}.title }}}}", "Theme Title")
         cell_para(cell, f"{{{{ {item}.prompt }}}}", "Theme Prompt")
+        # an odd number of themes leaves the last cell empty; a cell must keep a paragraph
+        cell_para(cell, "{%p else %}", "Normal")
+        cell_para(cell, "", "Normal")
         cell_para(cell, "{%p endif %}", "Normal")
         for p in cell.paragraphs:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER

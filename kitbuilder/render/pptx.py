@@ -10,6 +10,7 @@ with an ellipsis. Every slide carries speaker notes.
 from __future__ import annotations
 
 import io
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from .package import BUILD_TIME, normalise_package
 from .textfit import fit_size, metrics_for, text_height, wrap
 
 __all__ = ["LAYOUTS", "missing_layouts", "render_pptx"]
+
+log = logging.getLogger(__name__)
 
 #: The layouts a run-sheet master must have, and the placeholders each must name.
 LAYOUTS: dict[str, tuple[str, ...]] = {
@@ -86,7 +89,7 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     if missing:
         raise TemplateError(Problem(where, "", "the slide master lacks " + ", ".join(missing)))
     font = _apply_branding(prs, locale_kit)
-    builder = _DeckBuilder(prs, font, locale_kit)
+    builder = _DeckBuilder(prs, font, locale_kit, f"{document.locale}/{document.file_name}")
     for spec in deck.slides:
         builder.add(spec)
     props = prs.core_properties
@@ -154,8 +157,9 @@ class _Box:
 class _DeckBuilder:
     """Adds slides to one presentation from :class:`~kitbuilder.model.Slide` specs."""
 
-    def __init__(self, prs, font: str, locale_kit: LocaleKit):
+    def __init__(self, prs, font: str, locale_kit: LocaleKit, name: str):
         self.prs = prs
+        self.name = name
         self.font = font
         self.locale_kit = locale_kit
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
@@ -414,6 +418,9 @@ class _DeckBuilder:
         size = fit_size(paragraphs, metrics, width, height, max_pt, min_pt, space_after)
         if size is None:  # even the smallest size overflows: keep what fits, end with an ellipsis
             size = min_pt
+            # config texts have length limits that always fit; only a long text override gets here
+            log.warning("%s, slide %d: text cut to fit its box: %.60s…", self.name, len(self.prs.slides),
+                        " ".join(paragraphs))
             paragraphs = _truncate(paragraphs, lambda ps: text_height(ps, metrics, size, width, size * space_after)
                                    <= height, metrics, size, width)
         self._set_text(shape.text_frame, paragraphs, size, bold=bold, colour=colour, anchor=anchor, align=align,
