@@ -1,6 +1,7 @@
 """The exceptions kitbuilder raises; each carries the exit code the CLI returns.
 
-Exit codes: 0 success, 1 a build failed, 2 bad usage or bad input.
+Exit codes: 0 success, 1 a build failed, 2 bad usage or bad input, 3 the output folder is
+busy with another build.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ __all__ = [
     "ContentError",
     "InputError",
     "KitbuilderError",
+    "OutputBusy",
     "Problem",
     "TemplateError",
 ]
@@ -73,3 +75,9 @@ class BuildError(KitbuilderError):
     """A document could not be built or written."""
 
     exit_code = 1
+
+
+class OutputBusy(KitbuilderError):
+    """Another build is writing into the same output folder (exit code 3: try again later)."""
+
+    exit_code = 3

@@ -26,7 +26,7 @@ from .printpack import LEADER_PACKS, pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
 from .names import display_path, safe_name
-from .writer import ManifestEntry, manifest_entry, write_atomic, write_manifest
+from .writer import ManifestEntry, manifest_entry, output_lock, write_atomic, write_manifest
 
 __all__ = ["BuildReport", "build", "build_model", "locale_contents"]
 
@@ -119,8 +119,9 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
 
     Every shared document and the first personalised one of each kind are rendered before
     anything is written, so a broken template writes nothing. Raises
-    :class:`~kitbuilder.errors.TemplateError` for a broken template and :class:`BuildError`
-    when a file cannot be written or converted.
+    :class:`~kitbuilder.errors.TemplateError` for a broken template, :class:`BuildError`
+    when a file cannot be written or converted, and :class:`OutputBusy` while another build
+    writes into ``out_dir``.
     """
     started = time.perf_counter()
     kit = build_model(config)
@@ -134,19 +135,20 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     first, batch = _first_of_each_kind(items)
     rendered = [(root / lk.locale / doc.file_name, lk, doc, _render(doc, lk, template_set)) for lk, doc in first]
     report = BuildReport(root)
-    try:
-        for path, locale_kit, document, data in rendered:
-            write_atomic(path, data)
-            report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
-            log.info("wrote %s", path)
-        report.entries += _render_batch(batch, root, config, templates, template_set, jobs, progress)
-        if pdf or pdfa:
-            _write_pdfs([(lk, doc) for _, lk, doc, _ in rendered] + batch, report, pdfa=pdfa, jobs=jobs)
-    except OSError as exc:
-        raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
-    finally:
-        if report.entries:
-            report.manifest = write_manifest(root, kit.organisation.name, report.entries)
+    with output_lock(Path(out_dir)):
+        try:
+            for path, locale_kit, document, data in rendered:
+                write_atomic(path, data)
+                report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
+                log.info("wrote %s", path)
+            report.entries += _render_batch(batch, root, config, templates, template_set, jobs, progress)
+            if pdf or pdfa:
+                _write_pdfs([(lk, doc) for _, lk, doc, _ in rendered] + batch, report, pdfa=pdfa, jobs=jobs)
+        except OSError as exc:
+            raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
+        finally:
+            if report.entries:  # what was written is listed even when the build stops halfway
+                report.manifest = write_manifest(root, kit.organisation.name, report.entries)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,19 +1,27 @@
 """Write the built files: atomically, with a manifest, never leaving half a file.
 
-Every file goes to a temporary file in the same folder, is flushed to disk and then renamed
-over the target, so a reader sees the old file or the new one and nothing in between.
+Every file is written in full to an unnamed file in the target's folder (Linux
+``O_TMPFILE``; a hidden ``.*.tmp`` file elsewhere), flushed to disk and then renamed over
+the target, so a reader sees the old file or the new one and nothing in between, and a
+build killed mid-write leaves no temporary file behind. One build at a time may write into
+an output folder (:func:`output_lock`); it first removes temporaries a crashed build left.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["ManifestEntry", "manifest_entry", "write_atomic", "write_manifest"]
+from .errors import OutputBusy
+
+__all__ = ["ManifestEntry", "manifest_entry", "output_lock", "write_atomic", "write_manifest"]
 
 MANIFEST = "manifest.json"
 
@@ -27,20 +35,107 @@ class ManifestEntry:
     sha256: str
 
 
+_TEMP_SUFFIX = ".tmp"
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is never seen half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = _unnamed_then_linked(path, data) or _named_temporary(path, data)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+
+
+def _unnamed_then_linked(path: Path, data: bytes) -> Path | None:
+    """Write ``data`` to a file with no name, then give it a temporary name beside ``path``.
+
+    The file has a name only between the link and the rename, microseconds, so a killed
+    build does not leave it behind. None where the system or file system cannot do this.
+    """
+    try:
+        fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    except (AttributeError, OSError):
+        return None
+    try:
+        _write_all(fd, data)
+        temp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}{_TEMP_SUFFIX}")
+        _link(fd, temp)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return temp
+
+
+def _link(fd: int, target: Path) -> None:
+    """Give the unnamed file ``fd`` the name ``target``.
+
+    ``linkat(fd, "", …, AT_EMPTY_PATH)`` needs a privilege on older kernels and linking
+    ``/proc/self/fd/N`` needs /proc on the same mount, so each is tried in turn.
+    """
+    if _libc().linkat(fd, b"", _AT_FDCWD, os.fsencode(target), _AT_EMPTY_PATH) == 0:
+        return
+    os.link(f"/proc/self/fd/{fd}", target)  # raises OSError when this cannot work either
+
+
+_AT_FDCWD, _AT_EMPTY_PATH = -100, 0x1000  # from <fcntl.h>, the same on every Linux
+
+
+@functools.cache
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _named_temporary(path: Path, data: bytes) -> Path:
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TEMP_SUFFIX)
+    try:
+        _write_all(fd, data)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+    return Path(name)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    with open(fd, "wb", closefd=False) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(fd)
+    os.fchmod(fd, 0o644)
+
+
+LOCK_FILE = ".kitbuilder.lock"
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one build; raise :class:`OutputBusy` if another has it.
+
+    The lock is released when the build ends, however it ends (the operating system drops
+    it when a process dies). Temporaries left by a build that was killed are removed.
+    """
+    from filelock import FileLock, Timeout
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(out_dir / LOCK_FILE, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise OutputBusy(f"another kitbuilder build is writing into {out_dir} right now; wait for it to "
+                         f"finish, or build into another folder with --out") from None
+    try:
+        for stale in out_dir.rglob(f".*{_TEMP_SUFFIX}"):
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
 
 
 def manifest_entry(root: Path, path: Path, kit: str, locale: str, data: bytes) -> ManifestEntry:

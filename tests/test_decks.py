@@ -16,6 +16,7 @@ from kitbuilder.kits import THEMES
 from kitbuilder.locales import load_locale
 
 from .conftest import EXAMPLE, ROOT
+from .docxread import slide_texts
 
 LOCALES = ("da", "sv", "nb")
 DECKS = ("02-runsheet-prepare.pptx", "03-runsheet-qualify.pptx", "04-runsheet-concretise.pptx")
@@ -23,16 +24,6 @@ DECKS = ("02-runsheet-prepare.pptx", "03-runsheet-qualify.pptx", "04-runsheet-co
 
 def deck(report, locale, name):
     return Presentation(str(report.root / locale / name))
-
-
-def slide_texts(slide) -> list[str]:
-    texts = []
-    for shape in slide.shapes:
-        if shape.has_text_frame:
-            texts += [p.text for p in shape.text_frame.paragraphs]
-        if getattr(shape, "has_table", False) and shape.has_table:
-            texts += [cell.text for row in shape.table.rows for cell in row.cells]
-    return texts
 
 
 @pytest.mark.parametrize("locale", LOCALES)
