@@ -443,10 +443,8 @@ def load_leaders(path: Path) -> list[Leader]:
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "name"
-                message = "required but empty" if err["type"] == "missing" else (
-                    str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"][0].lower() + err["msg"][1:])
-                got = f" (got {values[column]!r})" if column in values and err["type"] != "value_error" else ""
-                problems.append(Problem(display, f"row {row.number}, column {column}", message + got))
+                message = "required but empty" if err["type"] == "missing" else _message(err)
+                problems.append(Problem(display, f"row {row.number}, column {column}", message))
             continue
         key = leader.name.casefold()
         if key in seen:
@@ -497,14 +495,21 @@ def _problems(doc: YamlDocument, errors: list[dict]) -> list[Problem]:
 
 
 def _problem(doc: YamlDocument, loc: tuple, err: dict) -> Problem:
-    kind = err["type"]
-    if kind == "extra_forbidden":
+    if err["type"] == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        message = f"unknown key; {hint}allowed: {', '.join(allowed)}" if allowed else "unknown key"
-    elif kind == "missing":
+        return doc.problem(loc, f"unknown key; {hint}allowed: {', '.join(allowed)}" if allowed else "unknown key")
+    return doc.problem(loc, _message(err))
+
+
+def _message(err: dict) -> str:
+    """What a pydantic error means, in the words of the config's reference."""
+    kind = err["type"]
+    if kind == "missing":
         message = "required but missing"
+    elif kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
+        message = "expected a date and a time, YYYY-MM-DDTHH:MM"
     elif kind == "string_too_long":
         message = f"too long: {len(err['input'])} characters, at most {err['ctx']['max_length']}"
     elif kind == "string_too_short" and err["ctx"].get("min_length") == 1:
@@ -513,10 +518,11 @@ def _problem(doc: YamlDocument, loc: tuple, err: dict) -> Problem:
         message = str(err["ctx"]["error"])
     else:
         message = err["msg"][0].lower() + err["msg"][1:]
-        if "input" in err and not isinstance(err["input"], (dict, list)):
-            shown = repr(err["input"])
-            message += f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
-    return doc.problem(loc, message)
+    if kind not in {"missing", "value_error", "string_too_long", "string_too_short"} and "input" in err \
+            and not isinstance(err["input"], (dict, list)):
+        shown = repr(err["input"])
+        message += f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
+    return message
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

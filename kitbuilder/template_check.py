@@ -108,6 +108,8 @@ def _check_word(path: Path, spec: kits.DocumentSpec, text: dict[str, Any], repor
     from docxtpl import DocxTemplate
     from jinja2 import nodes
 
+    from .render.docx import broken_tag
+
     try:
         tpl = DocxTemplate(path)
         tpl.init_docx()
@@ -123,7 +125,7 @@ def _check_word(path: Path, spec: kits.DocumentSpec, text: dict[str, Any], repor
         try:
             tree = env.parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            report.problems.append(f"broken template tag: {exc.message}")
+            report.problems.append(broken_tag(exc))
             continue
         declared = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for name in sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"} - declared):

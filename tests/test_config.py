@@ -13,28 +13,6 @@ from kitbuilder.errors import ConfigError
 
 from .conftest import EXAMPLE, ROOT
 
-BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
-
-
-def expectation(path: Path) -> str:
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# expect: "), f"{path.name} must start with '# expect: '"
-    return first.removeprefix("# expect: ")
-
-
-def test_the_corpus_of_broken_configs_is_large_enough():
-    assert len(BROKEN) >= 15
-
-
-@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.stem)
-def test_each_broken_config_exits_2_naming_the_field(run, path):
-    result = run("validate", path)
-    assert result.exit_code == 2, result.output
-    assert expectation(path) in result.output
-    assert path.name in result.output
-    assert "Traceback" not in result.output
-
-
 def test_every_problem_is_reported_at_once(write_config):
     path = write_config(
         "organisation: {name: X, short_name: x}\n"

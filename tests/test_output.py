@@ -100,9 +100,32 @@ def test_a_restyled_template_replaces_the_default_per_locale(tmp_path):
     ("Søndre Ærø / Åsa", "søndre-ærø-åsa"),
     ("..", "kit"),
     ("a" * 200, "a" * 60),
+    ("/etc/cron.d/x", "etc-cron-d-x"),
+    ("C:\\Windows\\System32", "c-windows-system32"),
+    ("CON", "con-kit"),
+    ("lpt1", "lpt1-kit"),
+    ("nul.txt", "nul-txt"),
+    ("Trailing dots...", "trailing-dots"),
+    ("..\\..\\", "kit"),
+    ("龍" * 100, "龍" * 40),  # 120 bytes
+    ("🌱🌱", "kit"),
 ])
 def test_names_from_user_text_are_safe(text, expected):
     assert safe_name(text) == expected
+    assert len(safe_name(text).encode("utf-8")) <= 120
+
+
+def test_leader_files_stay_in_their_folder(tmp_path, write_config):
+    names = ["../../../escape", "/abs/olut", "CON", "Dots...", "é" * 100]
+    leaders = "".join(f"  - {{name: {json.dumps(name)}}}\n" for name in names)
+    config = load_config(write_config(f"organisation: {{name: X, short_name: x}}\nlocales: [da]\n"
+                                      f"kits: [leader-dialogue]\nleaders:\n{leaders}"))
+    report = build(config, tmp_path / "out")
+    guides = tmp_path / "out" / "x" / "da" / "dialogue-guides"
+    assert sorted(p.name for p in guides.glob("*.docx")) == sorted([
+        "0001-escape.docx", "0002-abs-olut.docx", "0003-con-leader.docx", "0004-dots.docx",
+        f"0005-{'é' * 60}.docx"])
+    assert all(guides in path.parents for path in report.files if path.parent.name == "dialogue-guides")
 
 
 def test_the_output_folder_never_escapes_the_out_dir(tmp_path, write_config):

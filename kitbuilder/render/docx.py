@@ -19,13 +19,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, RGBColor
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from ..errors import Problem, TemplateError
+from ..names import display_path
 from ..model import Document, LocaleKit
 from .package import BUILD_TIME, normalise_package
 
-__all__ = ["render_docx", "template_context"]
+__all__ = ["broken_tag", "render_docx", "template_context"]
 
 #: Page sizes (width, height) in portrait; "large" is the poster sheet for each paper.
 PAGE_SIZES = {
@@ -64,7 +65,7 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     Raises :class:`TemplateError` naming the template and locale when the template is not a
     Word file, has a broken Jinja tag or uses a name the model does not provide.
     """
-    where = f"{template} ({document.locale})"
+    where = f"{display_path(template)} ({document.locale})"
     try:
         # a fresh template object per document (docxtpl#394), from bytes read once
         tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
@@ -78,9 +79,11 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     try:
         tpl.render(context, jinja_env=_environment(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(Problem(where, "", f"broken template tag: {exc.message}")) from None
+        raise TemplateError(Problem(where, "", broken_tag(exc))) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(Problem(where, "", f"the template uses a name the kit does not provide: {exc.message}")) from None
+    except SecurityError as exc:
+        raise TemplateError(Problem(where, "", f"the template does something templates may not do: {exc}")) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(Problem(where, "", f"template error: {exc}")) from None
     word = tpl.docx
@@ -90,6 +93,11 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalise_package(buffer.getvalue())
+
+
+def broken_tag(exc: jinja2.TemplateSyntaxError) -> str:
+    """The message for a tag Jinja cannot parse, with the usual cause."""
+    return f"broken template tag: {exc.message} (is a {{{{ … }}}} or {{% … %}} tag left open or mistyped?)"
 
 
 @lru_cache(maxsize=64)

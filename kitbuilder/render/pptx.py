@@ -29,6 +29,7 @@ from pptx.parts.image import Image
 from pptx.util import Emu, Pt
 
 from ..errors import Problem, TemplateError
+from ..names import display_path
 from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
 from .package import BUILD_TIME, normalise_package
 from .textfit import fit_size, metrics_for, text_height, wrap
@@ -79,7 +80,7 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     Raises :class:`TemplateError` naming the template when it is not a PowerPoint file or
     its master lacks a layout or placeholder.
     """
-    where = f"{template} ({document.locale})"
+    where = f"{display_path(template)} ({document.locale})"
     try:
         prs = Presentation(str(template))
     except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
