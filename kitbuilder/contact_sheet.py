@@ -374,7 +374,7 @@ def _sheet_png(title: str, documents: dict[SheetDocument, list[_Page]]) -> bytes
     for page, at_column, at_row in cells:
         _paste_page(sheet, draw, page, GAP + at_column * cell, tops[at_row] + HEADING_PX, heights[at_row])
     buffer = io.BytesIO()
-    sheet.quantize(128, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
+    sheet.quantize(128, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
