@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import BuildError
 from .writer import ManifestEntry, manifest_entry, write_atomic, write_manifest
 
 if TYPE_CHECKING:
@@ -186,14 +187,19 @@ def write_contact_sheets(documents: list[SheetDocument], folder: Path, *, title:
     flags: list[Flag] = []
     counts: dict[str, int] = {}
     for document in documents:
-        pdf = pypdfium2.PdfDocument(document.pdf)
+        try:
+            pdf = pypdfium2.PdfDocument(document.pdf)
+        except (pypdfium2.PdfiumError, OSError) as exc:
+            raise BuildError(f"cannot read {document.pdf}: {exc}") from None
         try:
             counts[document.file] = len(pdf)
             margins = _side_margins(document.source)
             for index in range(len(pdf)):
                 page = pdf[index]
-                thumbnail, problems = _inspect(page, margins, slides=_is_slide(document))
-                page.close()
+                try:
+                    thumbnail, problems = _inspect(page, margins, slides=_is_slide(document))
+                finally:
+                    page.close()
                 page_flags = [Flag(document.file, index + 1, problem) for problem in problems]
                 pages.append(_Page(document, index + 1, len(pdf), _png(thumbnail), thumbnail.size, page_flags))
                 flags += page_flags
@@ -214,7 +220,9 @@ def write_contact_sheets(documents: list[SheetDocument], folder: Path, *, title:
         path = folder / f"contact-sheet-{kit}.png"
         write_atomic(path, _sheet_png(f"{title} · {kit}", kit_documents))
         pngs.append(path)
-    write_atomic(folder / PAGES_NAME, (json.dumps(counts, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    # documents left out this time (another --kit) keep their counts for the next full preview
+    counts_file = json.dumps({**previous, **counts}, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(folder / PAGES_NAME, counts_file.encode("utf-8"))
     return SheetReport(html, pngs, len(pages), flags, counts)
 
 

@@ -188,3 +188,14 @@ def test_preview_reports_bad_input_with_exit_2(tmp_path, write_config):
     broken = write_config("organisation: {name: X}\n")
     result = CliRunner().invoke(cli, ["preview", str(broken), "--out", str(tmp_path)])
     assert result.exit_code == 2 and "organisation.short_name" in result.output
+
+
+def test_a_pdf_that_cannot_be_read_is_named(tmp_path):
+    from kitbuilder.errors import BuildError
+
+    broken = tmp_path / "01-truncated.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj")
+    with pytest.raises(BuildError) as caught:
+        write_contact_sheets([SheetDocument("test", "Afkortet", broken.name, broken)], tmp_path / "sheet", title="x")
+    assert "01-truncated.pdf" in str(caught.value)
+    assert not (tmp_path / "sheet").exists()  # nothing half-written
