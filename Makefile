@@ -6,13 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # What the tests need from Debian: LibreOffice for PDF checks, the fonts the templates use
 # (metric-compatible with Calibri, Cambria, Arial), hunspell dictionaries, poppler,
-# fontconfig (slide text is measured with the installed fonts), cairo (SVG logos).
+# fontconfig (slide text is measured with the installed fonts), cairo (SVG logos), Chromium
+# (a test opens the contact sheet in a real browser).
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-impress-nogui \
 	fonts-crosextra-carlito fonts-crosextra-caladea fonts-liberation2 \
 	hunspell hunspell-da hunspell-sv hunspell-no hunspell-en-gb poppler-utils \
-	fontconfig libcairo2
+	fontconfig libcairo2 chromium
 
-.PHONY: demo demo-deps test bench system-deps templates clean
+.PHONY: demo demo-deps test bench system-deps templates docs docs-images clean
 
 $(BIN)/kitbuilder: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,20 @@ system-deps:
 # Regenerate the default Word templates after changing tools/make_templates.py.
 templates: $(BIN)/kitbuilder
 	$(BIN)/python tools/make_templates.py
+
+# The README's configuration reference, generated from the config's JSON Schema.
+docs: $(BIN)/kitbuilder
+	$(BIN)/kitbuilder schema > config/kitbuilder.schema.json
+	$(BIN)/python tools/config_reference.py
+
+# The README's contact sheets of the example kit (Danish), regenerated from a fresh preview.
+docs-images: $(BIN)/kitbuilder
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libreoffice-writer-nogui libreoffice-impress-nogui \
+		fontconfig fonts-crosextra-carlito"
+	$(BIN)/kitbuilder -q preview config/example.yaml --locale da --out output
+	mkdir -p docs
+	for sheet in output/fjordby/da/preview/contact-sheet-*.png; do \
+		cp "$$sheet" "docs/$$(basename "$$sheet" | sed 's/^contact-sheet-/contact-sheet-da-/')"; done
 
 clean:
 	rm -rf output/* .pytest_cache

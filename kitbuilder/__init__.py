@@ -4,6 +4,7 @@ The public API, apart from the command line::
 
     from kitbuilder import load_config, build
     report = build(load_config("config/example.yaml"), Path("output"))
+    sheets = preview(load_config("config/example.yaml"), Path("output"))  # with PDFs and contact sheets
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from .errors import BuildError, ConfigError, ContentError, KitbuilderError, Prob
 
 if TYPE_CHECKING:
     from .config import Config, load_config
+    from .contact_sheet import PreviewReport, preview
     from .pipeline import BuildReport, build, build_model
 
 # The config and pipeline pull in pydantic and Babel; load them on first use so that the
 # command line starts fast (kitbuilder --help).
 _LAZY = {"Config": "config", "load_config": "config", "BuildReport": "pipeline", "build": "pipeline",
-         "build_model": "pipeline"}
+         "build_model": "pipeline", "PreviewReport": "contact_sheet", "preview": "contact_sheet"}
 
 
 def __getattr__(name: str):
@@ -38,10 +40,12 @@ __all__ = [
     "ConfigError",
     "ContentError",
     "KitbuilderError",
+    "PreviewReport",
     "Problem",
     "TemplateError",
     "__version__",
     "build",
     "build_model",
     "load_config",
+    "preview",
 ]

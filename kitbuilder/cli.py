@@ -88,20 +88,29 @@ def cli(verbose: int, quiet: bool, debug: bool) -> None:
     _setup_logging(verbose, quiet)
 
 
+def _build_options(command):
+    """The options ``build`` and ``preview`` share: what to build, where, from which templates."""
+    for option in reversed([
+        click.option("--locale", "locales", multiple=True, callback=_locale_choice,
+                     help="Only this locale (repeatable); default: the config's locales."),
+        click.option("--kit", "kits", multiple=True, callback=_kit_choice,
+                     help="Only this kit (repeatable); default: the config's kits."),
+        click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+                     show_default=True, help="Where to write the kit (into <out>/<short_name>/<locale>/)."),
+        click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                     help="A folder of restyled templates (overrides branding.templates)."),
+        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+                     help="Processes for personalised documents and for PDF conversion."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @_config_argument
-@click.option("--locale", "locales", multiple=True, callback=_locale_choice,
-              help="Build only this locale (repeatable); default: the config's locales.")
-@click.option("--kit", "kits", multiple=True, callback=_kit_choice,
-              help="Build only this kit (repeatable); default: the config's kits.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where to write the kit.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="A folder of restyled templates (overrides branding.templates).")
+@_build_options
 @click.option("--pdf", is_flag=True, help="Also convert every file to PDF and make a print pack per locale.")
 @click.option("--pdfa", is_flag=True, help="Like --pdf, as tagged PDF/A-2b for archives and screen readers.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes for personalised documents and for PDF conversion.")
 @click.option("--leader", help="Rebuild only this leader's files.")
 def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
           pdf: bool, pdfa: bool, jobs: int, leader: str | None) -> None:
@@ -115,6 +124,31 @@ def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, temp
                            progress=progress)
     click.echo(f"Built {len(report.entries)} files into {report.root} in {report.seconds:.1f} s "
                f"(manifest: {report.manifest.name}).")
+
+
+@cli.command()
+@_config_argument
+@_build_options
+def preview(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
+            jobs: int) -> None:
+    """Build CONFIG with PDFs and write a contact sheet of every page, per locale.
+
+    The sheets go to <out>/<short_name>/<locale>/preview/. PDFs whose Office file is
+    unchanged are kept. Pages to check (text off a page or in a
+    margin, nearly empty pages, changed page counts) are listed on stderr and at the top
+    of the HTML page.
+    """
+    from .config import load_config
+    from .contact_sheet import preview as run_preview
+
+    settings = load_config(config, overrides={"locales": locales, "kits": kits})
+    report = run_preview(settings, out_dir, templates=templates, jobs=jobs)
+    for locale, sheet in report.sheets.items():
+        click.echo(f"{locale}: {sheet.html} ({sheet.pages} pages; PNG per kit: "
+                   f"{', '.join(path.name for path in sheet.pngs)})")
+    flagged = len(report.flags)
+    click.echo(f"{report.pages} pages, {flagged} {'thing' if flagged == 1 else 'things'} to check; "
+               f"{report.build.pdfs_reused} PDFs were current and kept; {report.seconds:.1f} s.")
 
 
 class _ProgressBar:

@@ -183,6 +183,7 @@ class Branding(_Model):
     logo: LogoFile | None = None
     """A PNG, JPEG or SVG logo, printed on the first page of every document and deck."""
     colours: Colours = Colours()
+    """Colours as #RRGGBB; only those you name are applied, and one that fails WCAG AA contrast on white is warned about."""
     font: Name | None = None
     """The body font; it must be installed where the kit is opened or converted."""
     templates: ExistingDir | None = None
@@ -245,21 +246,30 @@ class Themes(_Model):
 class ActionCard(_Model):
     model_config = ConfigDict(alias_generator=lambda name: name.replace("_", "-"), populate_by_name=False)
     where_when: LocalisedText = ""
+    """Where and when the action is used."""
     goal: LocalisedText = ""
+    """What the action should achieve."""
     responsible: LocalisedText = ""
+    """Who is responsible for it."""
     help: LocalisedText = ""
+    """Where the responsible person gets help."""
     representatives: LocalisedText = ""
+    """The role of employee representatives and joint committees."""
     tasks: LocalisedText = ""
+    """Who does which tasks."""
     follow_up: LocalisedText = ""
+    """How the responsible person follows up."""
 
 
 class Leader(_Model):
     name: RequiredName
     """The leader's name; it names the leader's files, so each name appears once."""
     unit: Name = ""
+    """The leader's unit (it must be in the survey file when there is one)."""
     manager: Name = ""
     """The leader's own manager."""
     email: Line = ""
+    """The leader's e-mail address, for the calendar invitation."""
     meeting: Annotated[dt.datetime, BeforeValidator(_naive_datetime)] | None = None
     """The dialogue meeting, YYYY-MM-DDTHH:MM (local time in the config's time zone)."""
     place: Line = ""
@@ -288,14 +298,20 @@ class Dialogue(_Model):
 
 class Offer(_Model):
     title: RequiredLine
+    """The offer's name, e.g. a seminar or a sparring programme."""
     description: LongText = ""
+    """What it is and how to take part."""
 
 
 class Contact(_Model):
     name: RequiredName
+    """The contact person's name."""
     role: Line = ""
+    """What to contact them about."""
     email: Line = ""
+    """E-mail address."""
     phone: Name = ""
+    """Phone number."""
 
 
 class Support(_Model):
@@ -304,6 +320,7 @@ class Support(_Model):
     offers: list[Offer] = []
     """The organisation's own offers; they replace the standard list."""
     contacts: list[Contact] = []
+    """Whom leaders can contact about the offers."""
     sparring_months: list[Annotated[int, Field(gt=0, le=36)]] = [2, 4, 6]
     """Sparring with the leader's manager, in months after the report date."""
 
@@ -332,17 +349,23 @@ class Config(_Model):
     """A kitbuilder organisation config."""
 
     organisation: Organisation
+    """The organisation the kit is for."""
     locales: list[LocaleCode] = Field(default_factory=lambda: ["da", "sv", "nb"], min_length=1)
-    """The languages to build."""
+    """The languages to build; da, sv and nb by default (en also ships)."""
     kits: list[KitId] = Field(default_factory=lambda: list(kits.KITS), min_length=1)
-    """The kits to build; all by default."""
+    """The kits to build; by default all (results-meeting only when there is a survey)."""
     paper: Literal["A4", "Letter"] = "A4"
+    """The paper size; the prioritisation map prints on A3 (Tabloid with Letter)."""
     branding: Branding = Branding()
+    """Logo, colours, font and restyled templates."""
     workshops: Workshops = Field(default_factory=Workshops)  # type: ignore[valid-type]
+    """Dates, times, places and minutes of the workshops."""
     themes: Themes = Themes()
+    """The themes chosen, the organisation's own and their ratings."""
     action_cards: dict[ThemeId, ActionCard] = {}
     """Prefilled action-card fields per theme id."""
     leaders: list[Leader] = []
+    """The leaders, each of whom gets a personalised dialogue guide and results handout."""
     leaders_file: ExistingFile | None = None
     """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
     survey: Survey | None = None
@@ -350,7 +373,9 @@ class Config(_Model):
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
     """The time zone of meeting times; by default the locale's (Europe/Copenhagen for da)."""
     dialogue: Dialogue = Dialogue()
+    """The leader's dialogue with their own manager."""
     support: Support = Support()
+    """The support offered after a leadership evaluation."""
     text: dict[LocaleCode, dict[str, Union[LongText, list[LongText]]]] = {}
     """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
 

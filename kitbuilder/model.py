@@ -325,6 +325,11 @@ class Document:
     #: The leader a personalised copy is for (``None``: the blank copy).
     leader: DialogueLeader | None = None
 
+    @property
+    def label(self) -> str:
+        """The title, with the leader's name on a personalised copy."""
+        return f"{self.title} – {self.leader.name}" if self.leader else self.title
+
 
 @dataclass(frozen=True)
 class LocaleKit:

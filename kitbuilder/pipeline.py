@@ -26,7 +26,8 @@ from .printpack import LEADER_PACKS, pack_name, print_pack
 from .render import render_document
 from .templates import TemplateSet
 from .names import display_path, safe_name
-from .writer import ManifestEntry, manifest_entry, output_lock, write_atomic, write_manifest
+from .writer import (ManifestEntry, manifest_entry, output_lock, read_manifest, sha256_of, write_atomic,
+                     write_manifest)
 
 __all__ = ["BuildReport", "build", "build_model", "locale_contents"]
 
@@ -41,6 +42,10 @@ class BuildReport:
     entries: list[ManifestEntry] = field(default_factory=list)
     manifest: Path | None = None
     seconds: float = 0.0
+    #: The kit model that was built.
+    kit: Kit | None = None
+    #: Office files whose PDF was current and kept, not converted again.
+    pdfs_reused: int = 0
 
     @property
     def files(self) -> list[Path]:
@@ -115,7 +120,8 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     ``jobs`` processes render personalised documents and convert to PDF; ``leader`` builds
     only that leader's files; ``progress(done, total)`` hears about personalised documents.
     With ``pdf`` every file is also converted to PDF by LibreOffice and each locale gets a
-    print pack per kit; ``pdfa`` writes PDF/A-2b, tagged.
+    print pack per kit; ``pdfa`` writes PDF/A-2b, tagged. A PDF whose Office file is
+    unchanged since the build that made it (by the manifest's hashes) is kept as it is.
 
     Every shared document and the first personalised one of each kind are rendered before
     anything is written, so a broken template writes nothing. Raises
@@ -134,7 +140,7 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
         items = _only_leader(items, leader)
     first, batch = _first_of_each_kind(items)
     rendered = [(root / lk.locale / doc.file_name, lk, doc, _render(doc, lk, template_set)) for lk, doc in first]
-    report = BuildReport(root)
+    report = BuildReport(root, kit=kit)
     with output_lock(Path(out_dir)):
         try:
             for path, locale_kit, document, data in rendered:
@@ -230,16 +236,23 @@ def _render_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
 
 
 def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: int) -> None:
-    """Convert every Office file written, then join each locale's kit into a print pack."""
+    """Convert every Office file written (unless its PDF is current), then join each locale's kit into a print pack."""
     office = [(lk, doc) for lk, doc in items if doc.format in {"docx", "pptx"}]
-    log.info("converting %d files to PDF with %d LibreOffice process(es)", len(office), jobs)
-    pdfs = convert_to_pdf([report.root / lk.locale / doc.file_name for lk, doc in office], pdfa=pdfa, workers=jobs)
+    sources = {entry.file: f"{entry.sha256} {'pdfa' if pdfa else 'pdf'}" for entry in report.entries}
+    previous = read_manifest(report.root)
+    paths = [report.root / lk.locale / doc.file_name for lk, doc in office]
+    stale = [path for path in paths if not _pdf_is_current(path, sources, previous, report.root)]
+    report.pdfs_reused = len(paths) - len(stale)
+    log.info("converting %d files to PDF with %d LibreOffice process(es); %d unchanged", len(stale), jobs,
+             report.pdfs_reused)
+    convert_to_pdf(stale, pdfa=pdfa, workers=jobs)
     # a pack per locale and kit, and per leader one with that leader's own documents
     packs: dict[tuple[str, str], tuple[LocaleKit, str, list[tuple[Document, Path]]]] = {}
-    for locale_kit, document in office:
-        pdf_path = pdfs[report.root / locale_kit.locale / document.file_name]
+    for (locale_kit, document), path in zip(office, paths):
+        pdf_path = path.with_suffix(".pdf")
+        source = sources[path.relative_to(report.root).as_posix()]
         report.entries.append(manifest_entry(report.root, pdf_path, document.kit, locale_kit.locale,
-                                             pdf_path.read_bytes()))
+                                             pdf_path.read_bytes(), source))
         groups = [(pack_name(document.kit), document.kit)]
         if document.leader:
             groups.append((f"{LEADER_PACKS}/{document.leader.stem}.pdf", LEADER_PACKS))
@@ -251,3 +264,15 @@ def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: in
         write_atomic(path, data)
         report.entries.append(manifest_entry(report.root, path, kind, locale, data))
         log.info("wrote %s", path)
+
+
+def _pdf_is_current(office: Path, sources: dict[str, str], previous: dict[str, dict], root: Path) -> bool:
+    """Whether ``office``'s PDF was made, the same way, from these very bytes and is untouched since."""
+    pdf = office.with_suffix(".pdf")
+    entry = previous.get(pdf.relative_to(root).as_posix())
+    if not entry or entry.get("source") != sources[office.relative_to(root).as_posix()]:
+        return False
+    try:
+        return sha256_of(pdf.read_bytes()) == entry.get("sha256")
+    except OSError:
+        return False

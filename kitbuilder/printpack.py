@@ -35,8 +35,7 @@ def print_pack(locale_kit: LocaleKit, kind: str, parts: list[tuple[Document, Pat
     for document, pdf in sorted(parts, key=lambda part: (part[0].number, part[0].file_name)):
         start = len(writer.pages)
         writer.append(str(pdf), import_outline=False)
-        title = f"{document.title} – {document.leader.name}" if document.leader else document.title
-        writer.add_outline_item(title=title, page_number=start)
+        writer.add_outline_item(title=document.label, page_number=start)
     writer.add_metadata({"/Title": f"{locale_kit.organisation.short_label} · {kind} · {locale_kit.locale}",
                          "/Author": locale_kit.organisation.name[:255]})
     writer.page_mode = "/UseOutlines"

@@ -21,7 +21,8 @@ from typing import Iterator
 
 from .errors import OutputBusy
 
-__all__ = ["ManifestEntry", "manifest_entry", "output_lock", "write_atomic", "write_manifest"]
+__all__ = ["ManifestEntry", "manifest_entry", "output_lock", "read_manifest", "sha256_of", "write_atomic",
+           "write_manifest"]
 
 MANIFEST = "manifest.json"
 
@@ -33,6 +34,9 @@ class ManifestEntry:
     locale: str
     bytes: int
     sha256: str
+    #: What the file was made from, when that decides whether it is current: for a PDF, the
+    #: SHA-256 of its Office file and the export (``<sha256> pdf`` or ``<sha256> pdfa``).
+    source: str = ""
 
 
 _TEMP_SUFFIX = ".tmp"
@@ -138,9 +142,21 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         lock.release()
 
 
-def manifest_entry(root: Path, path: Path, kit: str, locale: str, data: bytes) -> ManifestEntry:
-    return ManifestEntry(path.relative_to(root).as_posix(), kit, locale, len(data),
-                         hashlib.sha256(data).hexdigest())
+def manifest_entry(root: Path, path: Path, kit: str, locale: str, data: bytes, source: str = "") -> ManifestEntry:
+    return ManifestEntry(path.relative_to(root).as_posix(), kit, locale, len(data), sha256_of(data), source)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_manifest(root: Path) -> dict[str, dict]:
+    """The entries of ``root/manifest.json`` by file (empty when there is none or it is unreadable)."""
+    try:
+        files = json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {item["file"]: item for item in files if isinstance(item, dict) and isinstance(item.get("file"), str)}
 
 
 def write_manifest(root: Path, organisation: str, entries: list[ManifestEntry]) -> Path:
@@ -150,17 +166,9 @@ def write_manifest(root: Path, organisation: str, entries: list[ManifestEntry]) 
     file is still there, so building one locale does not forget the others.
     """
     path = root / MANIFEST
-    fresh = {e.file: e for e in entries}
-    kept: dict[str, dict] = {}
-    if path.is_file():
-        try:
-            previous = json.loads(path.read_text(encoding="utf-8")).get("files", [])
-        except (ValueError, AttributeError):
-            previous = []
-        for item in previous:
-            if isinstance(item, dict) and item.get("file") not in fresh and (root / str(item.get("file"))).is_file():
-                kept[item["file"]] = item
-    files = sorted([*kept.values(), *(e.__dict__ for e in fresh.values())], key=lambda item: item["file"])
+    fresh = {e.file: {key: value for key, value in e.__dict__.items() if value != ""} for e in entries}
+    kept = {name: item for name, item in read_manifest(root).items() if name not in fresh and (root / name).is_file()}
+    files = sorted([*kept.values(), *fresh.values()], key=lambda item: item["file"])
     body = json.dumps({"organisation": organisation, "files": files}, ensure_ascii=False, indent=2) + "\n"
     write_atomic(path, body.encode("utf-8"))
     return path

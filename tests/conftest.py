@@ -44,3 +44,17 @@ def write_config(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def soffice_starts(tmp_path, monkeypatch):
+    """LibreOffice behind a wrapper that counts its starts; returns the counting file."""
+    from kitbuilder import pdf as pdf_module
+    real = pdf_module.find_soffice()
+    counter = tmp_path / "starts"
+    counter.write_text("")
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
+    return counter

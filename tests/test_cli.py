@@ -13,7 +13,7 @@ from .conftest import EXAMPLE
 def test_help_lists_the_commands(run):
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("build", "validate", "init", "themes", "locales", "schema"):
+    for command in ("build", "preview", "validate", "init", "themes", "locales", "schema", "templates"):
         assert command in result.output
 
 

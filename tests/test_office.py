@@ -141,20 +141,6 @@ def test_a_file_that_does_not_convert_is_named(tmp_path):
     assert good.with_suffix(".pdf").is_file()
 
 
-@pytest.fixture
-def soffice_starts(tmp_path, monkeypatch):
-    """LibreOffice behind a wrapper that counts its starts; returns the counting file."""
-    from kitbuilder import pdf as pdf_module
-    real = pdf_module.find_soffice()
-    counter = tmp_path / "starts"
-    counter.write_text("")
-    wrapper = tmp_path / "soffice"
-    wrapper.write_text(f"#!/bin/sh\necho start >> {counter}\nexec {real} \"$@\"\n")
-    wrapper.chmod(0o755)
-    monkeypatch.setattr(pdf_module, "find_soffice", lambda: str(wrapper))
-    return counter
-
-
 def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, soffice_starts):
     report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
     assert len([p for p in report.files if p.suffix == ".pdf"]) == 69  # 48 documents, 12 kit packs, 9 leader packs

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont
 
-__all__ = ["FontMetrics", "fit_size", "metrics_for", "text_height", "wrap"]
+__all__ = ["FontMetrics", "fit_size", "font_file", "metrics_for", "text_height", "wrap"]
 
 LINE_SPACING = 1.2
 # fontTools warns about the Carlito file's creation date on every load; it is harmless
@@ -55,7 +55,7 @@ def metrics_for(family: str, bold: bool = False) -> FontMetrics:
 
     Without fontconfig or fonts, returns :data:`ESTIMATE` and logs a warning once.
     """
-    path = _font_file(family, bold)
+    path = font_file(family, bold)
     if path is None:
         _log.warning("no font file found for %r (install fontconfig and fonts-crosextra-carlito); "
                      "slide text is sized with an estimate", family)
@@ -70,7 +70,8 @@ def metrics_for(family: str, bold: bool = False) -> FontMetrics:
     return FontMetrics(units, advances, fallback)
 
 
-def _font_file(family: str, bold: bool) -> str | None:
+def font_file(family: str, bold: bool = False) -> str | None:
+    """The font file fontconfig picks for ``family`` (``None`` without fontconfig or a TrueType/OpenType file)."""
     pattern = f"{family}:bold" if bold else family
     try:
         found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
