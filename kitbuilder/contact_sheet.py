@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import BuildError
+from .kits import kit_namespace
 from .writer import ManifestEntry, manifest_entry, output_lock, write_atomic, write_manifest
 
 if TYPE_CHECKING:
@@ -147,7 +148,9 @@ def preview(config: Config, out_dir: Path, *, templates: Path | None = None, job
                 if document.format in {"docx", "pptx"}
             ]
             title = f"{locale_kit.organisation.short_label} · {locale_kit.language}"
-            sheet = write_contact_sheets(documents, folder / SHEET_FOLDER, title=title, language=locale_kit.locale)
+            kit_titles = {kit: locale_kit.text[kit_namespace(kit)]["title"] for kit in {d.kit for d in documents}}
+            sheet = write_contact_sheets(documents, folder / SHEET_FOLDER, title=title, language=locale_kit.locale,
+                                         kit_titles=kit_titles)
             report.sheets[locale_kit.locale] = sheet
             entries += [manifest_entry(built.root, path, MANIFEST_KIND, locale_kit.locale, path.read_bytes())
                         for path in sheet.files]
@@ -175,11 +178,11 @@ class _Page:
 
 
 def write_contact_sheets(documents: list[SheetDocument], folder: Path, *, title: str,
-                         language: str = "en") -> SheetReport:
+                         language: str = "en", kit_titles: dict[str, str] | None = None) -> SheetReport:
     """Write ``folder/contact-sheet.html``, one ``contact-sheet-<kit>.png`` per kit and ``pages.json``.
 
-    ``documents`` are shown in the order given, grouped by kit; ``title`` heads the sheets
-    and ``language`` is the HTML page's. Page counts are compared with the ``pages.json``
+    ``documents`` are shown in the order given, grouped by kit (headed by ``kit_titles``,
+    else the kit's id); ``title`` heads the sheets and ``language`` is the HTML page's. Page counts are compared with the ``pages.json``
     of the previous run. Every flag is logged as a warning.
     """
     import pypdfium2
@@ -215,11 +218,12 @@ def write_contact_sheets(documents: list[SheetDocument], folder: Path, *, title:
 
     kits = _group(pages)
     html = folder / HTML_NAME
-    write_atomic(html, _html(kits, flags, title, language, len(pages)).encode("utf-8"))
+    kit_titles = {kit: (kit_titles or {}).get(kit, kit) for kit in kits}
+    write_atomic(html, _html(kits, kit_titles, flags, title, language, len(pages)).encode("utf-8"))
     pngs = []
     for kit, kit_documents in kits.items():
         path = folder / f"contact-sheet-{kit}.png"
-        write_atomic(path, _sheet_png(f"{title} · {kit}", kit_documents))
+        write_atomic(path, _sheet_png(f"{title} · {kit_titles[kit]}", kit_documents))
         pngs.append(path)
     # documents left out this time (another --kit) keep their counts for the next full preview
     counts_file = json.dumps({**previous, **counts}, ensure_ascii=False, indent=2) + "\n"
@@ -335,13 +339,13 @@ def _anchor(file: str, page: int) -> str:
 
 # --- the HTML page ----------------------------------------------------------------------------
 
-def _html(kits: dict[str, dict[SheetDocument, list[_Page]]], flags: list[Flag], title: str, language: str,
-          pages: int) -> str:
+def _html(kits: dict[str, dict[SheetDocument, list[_Page]]], kit_titles: dict[str, str], flags: list[Flag],
+          title: str, language: str, pages: int) -> str:
     from jinja2 import Environment
 
     template = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
         Path(__file__).with_name("contact_sheet.html").read_text(encoding="utf-8"))
-    return template.render(kits=kits, flags=flags, title=title, language=language, pages=pages,
+    return template.render(kits=kits, kit_titles=kit_titles, flags=flags, title=title, language=language, pages=pages,
                            documents=sum(len(documents) for documents in kits.values()), thumbnail=THUMBNAIL_PX)
 
 

@@ -12,6 +12,7 @@ __all__ = [
     "CARD_FIELDS",
     "DOCUMENTS",
     "KITS",
+    "kit_namespace",
     "MAP_FIELDS",
     "RESULTS_MEETING",
     "STEPS",
@@ -38,7 +39,7 @@ class DocumentSpec:
 
     @property
     def text_namespace(self) -> str:
-        return self.namespace or self.kit.replace("-", "_")
+        return self.namespace or kit_namespace(self.kit)
 
     @property
     def template(self) -> str:
@@ -135,3 +136,8 @@ def step(step_id: str) -> StepSpec:
         if spec.id == step_id:
             return spec
     raise KeyError(step_id)
+
+
+def kit_namespace(kit: str) -> str:
+    """The locale file holding a kit's words (its ``title`` among them), e.g. ``wellbeing_plan``."""
+    return kit.replace("-", "_")
