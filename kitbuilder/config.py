@@ -33,7 +33,7 @@ from . import kits
 from .errors import ConfigError, ContentError, InputError, Problem
 from .locales import available_locales, load_locale
 from .names import display_path
-from .usertext import printable
+from .usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
 __all__ = ["Config", "json_schema", "load_config", "load_leaders"]
@@ -133,12 +133,6 @@ ExistingDir = Annotated[Path, AfterValidator(_existing_dir)]
 LogoFile = Annotated[Path, AfterValidator(_logo_file)]
 ClockTime = Annotated[dt.time, Field(json_schema_extra={"pattern": r"^\d{1,2}:\d{2}$"})]
 Rating1to5 = Annotated[int, Field(ge=1, le=5)]
-# Longest texts accepted, in characters. A text at its limit still fits every box it is
-# printed in (tests build every field at its limit), so nothing is ever cut short: longer
-# text is refused with the field's name instead.
-NAME_MAX, LINE_MAX, TITLE_MAX, PARAGRAPH_MAX, LONG_MAX = 100, 150, 200, 300, 2000
-
-
 def _text(max_length: int, *, required: bool = False) -> Any:
     return Annotated[str, Field(min_length=1 if required else 0, max_length=max_length)]
 

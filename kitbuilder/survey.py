@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import InputError, Problem
 from .tables import read_table
+from .usertext import NAME_MAX
 
 __all__ = ["COLUMNS", "SurveyData", "SurveyRow", "load_survey"]
 
@@ -63,6 +64,9 @@ def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyD
         for column, text in texts.items():
             if not text:
                 problems.append(Problem(display, f"{where} {column}", "required but empty"))
+            elif len(text) > NAME_MAX:
+                problems.append(Problem(display, f"{where} {column}",
+                                        f"too long: {len(text)} characters, at most {NAME_MAX}"))
         score = _number(values.get("score"))
         if score is None:
             problems.append(Problem(display, f"{where} score", f"expected a number (got {values.get('score')!r})"))

@@ -11,7 +11,7 @@ import yaml
 from pptx import Presentation
 
 from kitbuilder import build, load_config
-from kitbuilder.config import LINE_MAX, TITLE_MAX
+from kitbuilder.usertext import LINE_MAX, TITLE_MAX
 from kitbuilder.kits import THEMES
 from kitbuilder.locales import load_locale
 

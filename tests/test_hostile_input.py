@@ -26,8 +26,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from kitbuilder.cli import cli
-from kitbuilder.config import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX
-from kitbuilder.usertext import printable
+from kitbuilder.usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 
 from .conftest import ROOT
 from .docxread import file_text
@@ -174,6 +173,71 @@ def test_any_text_is_printed_literally_or_refused_naming_the_field(workspace, te
         printed = [squeeze(file_text(path)) for path in (root / "da").glob(field.printed_in)]
         assert printed, field.printed_in
         assert all(squeeze(expected(text)) in page for page in printed), (field.dotted, expected(text)[:80])
+
+
+# --- spreadsheets: the leaders file and the survey file -----------------------------------------
+
+# a CSV file holds encoded text, so no lone surrogates here (they cannot be written as UTF-8)
+cell_fragment = st.one_of(st.sampled_from([t for t in SPECIALS if not re.search("[\ud800-\udfff]", t)]),
+                          st.text(st.characters(exclude_categories=("Cs",)), max_size=12))
+short_cell = st.lists(cell_fragment, min_size=1, max_size=8).map("".join)
+cell_text = st.one_of(short_cell, short_cell, short_cell,
+                      st.sampled_from(PIECES[:-1]).map(lambda piece: (piece * NAME_MAX)[:NAME_MAX]),  # at the limit
+                      st.sampled_from(PIECES[:-1]).map(lambda piece: (piece * LINE_MAX)[:LINE_MAX + 1]))  # over it
+LEADER_COLUMNS = {"name": (NAME_MAX, True), "manager": (NAME_MAX, False), "place": (LINE_MAX, False)}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(leader=st.fixed_dictionaries({column: cell_text for column in LEADER_COLUMNS}), unit=cell_text)
+def test_spreadsheet_cells_are_printed_literally_or_refused_naming_row_and_column(workspace, leader, unit):
+    """A leader (name, manager, place) in leaders.csv whose unit, also in survey.csv, is hostile too."""
+    import csv
+
+    folder = workspace / "sheets"
+    folder.mkdir(exist_ok=True)
+    with open(folder / "leaders.csv", "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([["name", "unit", "manager", "place", "meeting"],
+                                                     [leader["name"], unit, leader["manager"], leader["place"],
+                                                      "2027-03-02T10:00"]])
+    survey = (ROOT / "config" / "survey.csv").read_text(encoding="utf-8").splitlines()
+    with open(folder / "survey.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerows(line.split(";") for line in survey)
+        writer.writerows([unit, *line.split(";")[1:]] for line in survey[1:] if line.startswith("Vej og Park;"))
+    config = base_config()
+    del config["leaders"]
+    config["leaders_file"] = "leaders.csv"
+    config["survey"]["file"] = "survey.csv"
+    config["branding"]["logo"] = str(ROOT / "config" / "assets" / "logo.png")
+    (folder / "kit.yaml").write_text(json.dumps(config, default=str), encoding="utf-8")
+    out = folder / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    result = CliRunner().invoke(cli, ["build", str(folder / "kit.yaml"), "--out", str(out)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    # the leaders file is read with the config, the survey file after it: problems of the first stop the second
+    limits = {**LEADER_COLUMNS, "unit": (NAME_MAX, False)}
+    refused = [column for column, text in {**leader, "unit": unit}.items()
+               if len(expected(text)) > limits[column][0] or (limits[column][1] and not expected(text))]
+    if not refused and not expected(unit):
+        refused = ["unit"]  # the survey needs a unit name in every row
+    event(f"refused: {', '.join(refused)}" if refused else "built")
+    if refused:
+        assert result.exit_code == 2, result.output
+        for column in refused:
+            assert f"row 2, column {column}: " in result.output or f", column {column}: " in result.output, (
+                column, result.output)
+        return
+    assert result.exit_code == 0, result.output
+    root = out / "fjordby"
+    assert_every_file_opens(root)
+    [guide] = (root / "da" / "dialogue-guides").glob("*.docx")
+    [prep] = (root / "da" / "results-meeting-preps").glob("*.docx")
+    guide_text, prep_text = squeeze(file_text(guide)), squeeze(file_text(prep))
+    for column in ("name", "manager", "place"):
+        assert squeeze(expected(leader[column])) in guide_text, column
+    assert squeeze(expected(unit)) in prep_text
 
 
 # --- one fixed hostile build, checked by the validators and LibreOffice ------------------------
