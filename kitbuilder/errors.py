@@ -53,6 +53,10 @@ class InputError(KitbuilderError):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # a problem found in a worker process reaches the parent whole, problem by problem
+        return type(self), (self.problems,)
+
     def format_message(self) -> str:
         count = len(self.problems)
         head = "1 problem" if count == 1 else f"{count} problems"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -102,10 +103,10 @@ def _logo(config: Config) -> bytes | None:
         raise ConfigError(Problem(str(config.file), "branding.logo", f"cannot be read as an image: {exc}")) from None
 
 
-#: Personalised documents are rendered in a process pool from this many on (with jobs > 1).
+#: Where workers are spawned, not forked: personalised documents that make a pool worth it.
 POOL_THRESHOLD = 40
-#: Documents a worker renders per task, and tasks before a worker is replaced (flat memory).
-CHUNK, TASKS_PER_WORKER = 20, 10
+#: Documents a worker renders per task (at most), and tasks before it is replaced (flat memory).
+CHUNK, TASKS_PER_WORKER = 20, 25
 
 Progress = Callable[[int, int], None]
 _Item = tuple[LocaleKit, Document]
@@ -139,22 +140,24 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     if leader:
         items = _only_leader(items, leader)
     first, batch = _first_of_each_kind(items)
-    rendered = [(root / lk.locale / doc.file_name, lk, doc, _render(doc, lk, template_set)) for lk, doc in first]
     report = BuildReport(root, kit=kit)
-    with output_lock(Path(out_dir)):
-        try:
-            for path, locale_kit, document, data in rendered:
-                write_atomic(path, data)
-                report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
-                log.info("wrote %s", path)
-            report.entries += _render_batch(batch, root, config, templates, template_set, jobs, progress)
-            if pdf or pdfa:
-                _write_pdfs([(lk, doc) for _, lk, doc, _ in rendered] + batch, report, pdfa=pdfa, jobs=jobs)
-        except OSError as exc:
-            raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
-        finally:
-            if report.entries:  # what was written is listed even when the build stops halfway
-                report.manifest = write_manifest(root, kit.organisation.name, report.entries)
+    with _Renderer(kit, config, templates, template_set, root, jobs, len(batch)) as renderer:
+        rendered = renderer.render(first)
+        with output_lock(Path(out_dir)):
+            try:
+                for (locale_kit, document), data in zip(first, rendered):
+                    path = root / locale_kit.locale / document.file_name
+                    write_atomic(path, data)
+                    report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
+                    log.info("wrote %s", path)
+                report.entries += renderer.write(batch, progress)
+                if pdf or pdfa:
+                    _write_pdfs(first + batch, report, pdfa=pdfa, jobs=jobs)
+            except OSError as exc:
+                raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
+            finally:
+                if report.entries:  # what was written is listed even when the build stops halfway
+                    report.manifest = write_manifest(root, kit.organisation.name, report.entries)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -188,28 +191,66 @@ def _first_of_each_kind(items: list[_Item]) -> tuple[list[_Item], list[_Item]]:
     return first, batch
 
 
-def _render_batch(batch: list[_Item], root: Path, config: Config, templates: Path | None,
-                  template_set: TemplateSet, jobs: int, progress: Progress | None) -> list[ManifestEntry]:
-    """Render and write personalised documents one by one (or in a pool), keeping memory flat."""
-    entries: list[ManifestEntry] = []
-    total = len(batch)
-    if jobs > 1 and total >= POOL_THRESHOLD:
-        keys = [(lk.locale, doc.file_name) for lk, doc in batch]
-        chunks = [keys[i:i + CHUNK] for i in range(0, total, CHUNK)]
-        # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python 3.11
-        # when it replaces workers (max_tasks_per_child, cpython#115634)
-        with get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
-                                       maxtasksperchild=TASKS_PER_WORKER) as pool:
-            for done in pool.imap_unordered(_render_keys, chunks):
-                entries += done
+class _Renderer:
+    """Renders documents in this process, or shares them out to ``jobs`` worker processes.
+
+    Where the system forks (Linux), workers start in milliseconds with the model already
+    built, so every build with ``jobs > 1`` uses them. Elsewhere workers are spawned and each
+    pays Python's start-up and builds the model again, so only a batch of
+    :data:`POOL_THRESHOLD` personalised documents or more is worth it.
+    """
+
+    def __init__(self, kit: Kit, config: Config, templates: Path | None, template_set: TemplateSet, root: Path,
+                 jobs: int, personalised: int):
+        self.template_set, self.root, self.jobs, self.pool = template_set, root, jobs, None
+        forks = sys.platform == "linux"
+        if jobs > 1 and (forks or personalised >= POOL_THRESHOLD):
+            # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
+            # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
+            if forks:
+                _WORKER.update(_worker_state(kit, template_set, root))
+                self.pool = get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER)
+            else:
+                self.pool = get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
+                                                      maxtasksperchild=TASKS_PER_WORKER)
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            _WORKER.clear()
+
+    def render(self, items: list[_Item]) -> list[bytes]:
+        """Each of ``items`` rendered into memory, in order."""
+        if self.pool is None:
+            return [_render(document, locale_kit, self.template_set) for locale_kit, document in items]
+        return self.pool.map(_render_key, [_key(item) for item in items], chunksize=2)
+
+    def write(self, items: list[_Item], progress: Progress | None) -> list[ManifestEntry]:
+        """Render and write ``items`` a chunk at a time, so memory stays flat however many there are."""
+        entries: list[ManifestEntry] = []
+        if self.pool is None:
+            for locale_kit, document in items:
+                entries.append(_write_one(self.root, locale_kit, document, self.template_set))
                 if progress:
-                    progress(len(entries), total)
+                    progress(len(entries), len(items))
+            return entries
+        keys = [_key(item) for item in items]
+        size = max(1, min(CHUNK, -(-len(keys) // (2 * self.jobs))))  # small batches still reach every worker
+        for done in self.pool.imap_unordered(_write_keys, [keys[i:i + size] for i in range(0, len(keys), size)]):
+            entries += done
+            if progress:
+                progress(len(entries), len(items))
         return sorted(entries, key=lambda entry: entry.file)
-    for locale_kit, document in batch:
-        entries.append(_write_one(root, locale_kit, document, template_set))
-        if progress:
-            progress(len(entries), total)
-    return entries
+
+
+def _key(item: _Item) -> tuple[str, str]:
+    """How a worker finds a document in its model: by locale and file name."""
+    locale_kit, document = item
+    return locale_kit.locale, document.file_name
 
 
 def _write_one(root: Path, locale_kit: LocaleKit, document: Document, template_set: TemplateSet) -> ManifestEntry:
@@ -219,18 +260,26 @@ def _write_one(root: Path, locale_kit: LocaleKit, document: Document, template_s
     return manifest_entry(root, path, document.kit, locale_kit.locale, data)
 
 
+#: A worker's model, templates and output folder (set before forking, or when spawned).
 _WORKER: dict[str, object] = {}
 
 
+def _worker_state(kit: Kit, template_set: TemplateSet, root: Path) -> dict[str, object]:
+    documents = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
+    return {"documents": documents, "templates": template_set, "root": root}
+
+
 def _start_worker(config: Config, templates: Path | None, root: Path) -> None:
-    """In a pool worker: build the model once; tasks then name documents by locale and file."""
-    kit = build_model(config)
-    _WORKER["documents"] = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
-    _WORKER["templates"] = TemplateSet(templates or config.branding.templates)
-    _WORKER["root"] = root
+    """In a spawned worker: build the model once."""
+    _WORKER.update(_worker_state(build_model(config), TemplateSet(templates or config.branding.templates), root))
 
 
-def _render_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
+def _render_key(key: tuple[str, str]) -> bytes:
+    locale_kit, document = _WORKER["documents"][key]
+    return _render(document, locale_kit, _WORKER["templates"])
+
+
+def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
     documents, templates, root = _WORKER["documents"], _WORKER["templates"], _WORKER["root"]
     return [_write_one(root, *documents[key], templates) for key in keys]
 
