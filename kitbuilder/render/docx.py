@@ -68,7 +68,7 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     where = f"{display_path(template)} ({document.locale})"
     try:
         # a fresh template object per document (docxtpl#394), from bytes read once
-        tpl = DocxTemplate(io.BytesIO(_template_bytes(template)))
+        tpl = _Template(io.BytesIO(_template_bytes(template)))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several types for a non-Word file
         raise TemplateError(Problem(where, "", f"not a readable Word template: {exc}")) from None
@@ -98,6 +98,22 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
 def broken_tag(exc: jinja2.TemplateSyntaxError) -> str:
     """The message for a tag Jinja cannot parse, with the usual cause."""
     return f"broken template tag: {exc.message} (is a {{{{ … }}}} or {{% … %}} tag left open or mistyped?)"
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template, preparing each distinct XML for Jinja once per process.
+
+    Before rendering, docxtpl cleans the document XML with a series of regular expressions;
+    the same template gives the same XML for every locale and leader, so the result is kept.
+    """
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched_xml(src_xml)
+
+
+@lru_cache(maxsize=64)
+def _patched_xml(src_xml: str) -> str:
+    return DocxTemplate.patch_xml(None, src_xml)  # a pure function of the XML (docxtpl 0.17–0.20)
 
 
 @lru_cache(maxsize=64)
@@ -145,41 +161,45 @@ def _apply_paper(word, paper: str, sheet: str) -> None:
 
 
 def _apply_branding(word, locale_kit: LocaleKit) -> None:
+    from docx.styles import BabelFish
+    from docx.styles.style import StyleFactory
+
     branding = locale_kit.branding
-    styles = {style.name: style for style in word.styles}
+    # styles by the name Word shows, read from the XML: python-docx's lookup walks every style
+    # for each name (and Word stores some names in lower case: "heading 1")
+    styles = {BabelFish.internal2ui(element.name_val): element for element in word.styles.element.style_lst}
     for names, colour in ((_PRIMARY_STYLES, branding.primary), (_ACCENT_STYLES, branding.accent)):
-        if colour is None:
-            continue
-        for name in names:
+        for name in names if colour else ():
             if name in styles:
-                styles[name].font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
-    if branding.primary:
-        # header cells are those whose text uses the "Table Heading" style
-        for table in _all_tables(word):
-            for cell in (c for row in table.rows for c in row.cells):
-                if cell.paragraphs and cell.paragraphs[0].style.name == "Table Heading":
-                    _shade(cell, branding.primary)
+                StyleFactory(styles[name]).font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+    if branding.primary and "Table Heading" in styles:
+        # header cells are those whose first paragraph uses the "Table Heading" style
+        heading = styles["Table Heading"].styleId
+        for cell in word.element.body.iter(qn("w:tc")):
+            first = cell.find(qn("w:p"))
+            if first is not None and first.style == heading:
+                _shade(cell, branding.primary)
     if branding.font:
-        for style in styles.values():
-            if getattr(style, "font", None) is not None and (style.font.name or style.name == "Normal"):
+        for name, element in styles.items():
+            style = StyleFactory(element)
+            if getattr(style, "font", None) is not None and (style.font.name or name == "Normal"):
                 style.font.name = branding.font
 
 
-def _all_tables(word):
-    from docx.table import Table
-
-    return [Table(element, word) for element in word.element.body.iter(qn("w:tbl"))]
+# what follows w:shd in a cell's properties (CT_TcPr is a sequence)
+_AFTER_SHADING = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark", "w:headers",
+                  "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
 
 
 def _shade(cell, colour: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
+    properties = cell.get_or_add_tcPr()
     for old in properties.findall(qn("w:shd")):
         properties.remove(old)
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour.lstrip("#"))
-    properties.append(shading)
+    properties.insert_element_before(shading, *_AFTER_SHADING)
 
 
 def _set_properties(word, document: Document, locale_kit: LocaleKit) -> None:

@@ -90,7 +90,7 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     if missing:
         raise TemplateError(Problem(where, "", "the slide master lacks " + ", ".join(missing)))
     font = _apply_branding(prs, locale_kit)
-    builder = _DeckBuilder(prs, font, locale_kit, f"{document.locale}/{document.file_name}")
+    builder = _DeckBuilder(prs, font, locale_kit, f"{document.locale}/{document.file_name}", template)
     for spec in deck.slides:
         builder.add(spec)
     props = prs.core_properties
@@ -158,20 +158,14 @@ class _Box:
 class _DeckBuilder:
     """Adds slides to one presentation from :class:`~kitbuilder.model.Slide` specs."""
 
-    def __init__(self, prs, font: str, locale_kit: LocaleKit, name: str):
+    def __init__(self, prs, font: str, locale_kit: LocaleKit, name: str, template: Path):
         self.prs = prs
         self.name = name
         self.font = font
         self.locale_kit = locale_kit
         self.layouts = {layout.name: layout for layout in prs.slide_layouts}
         self.continued = locale_kit.text["wellbeing_decks"]["continued"]
-        # placeholder name -> (idx, box, first-level size) per layout, read once: python-pptx
-        # resolves inherited positions with XPath on every access
-        self.holders = {
-            layout.name: {ph.name: (ph.placeholder_format.idx, _Box.of(ph), self._level_size(ph))
-                          for ph in layout.placeholders}
-            for layout in prs.slide_layouts if layout.name in LAYOUTS
-        }
+        self.holders = _holders(prs, template)
 
     # --- slides ------------------------------------------------------------------------
 
@@ -446,6 +440,25 @@ class _DeckBuilder:
             run.font.bold = bold or (first_bold and index == 0)
             if colour is not None:
                 run.font.color.theme_color = colour
+
+
+_HOLDERS: dict[tuple[str, int], dict[str, dict[str, tuple]]] = {}
+
+
+def _holders(prs, template: Path) -> dict[str, dict[str, tuple]]:
+    """Placeholder name → (idx, box, first-level size) per layout of ``template``'s master.
+
+    Read once per template file: python-pptx resolves inherited positions with XPath on
+    every access, which costs a deck more than its slides' text.
+    """
+    key = (str(template), template.stat().st_mtime_ns)
+    if key not in _HOLDERS:
+        _HOLDERS[key] = {
+            layout.name: {ph.name: (ph.placeholder_format.idx, _Box.of(ph), _DeckBuilder._level_size(ph))
+                          for ph in layout.placeholders}
+            for layout in prs.slide_layouts if layout.name in LAYOUTS
+        }
+    return _HOLDERS[key]
 
 
 def _column_widths(shares: tuple[float, ...], total: int) -> list[int]:
