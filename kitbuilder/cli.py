@@ -100,7 +100,7 @@ def _build_options(command):
         click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="A folder of restyled templates (overrides branding.templates)."),
         click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-                     help="Processes for personalised documents and for PDF conversion."),
+                     help="Processes that render documents and convert them to PDF."),
     ]):
         command = option(command)
     return command
