@@ -205,14 +205,15 @@ def _wellbeing_plan(config: Config, content: LocaleContent, organisation: Organi
                  tuple(sorted(placed[number], key=lambda th: th.number)))
         for number in kits.MAP_FIELDS
     )
+    parked = tuple(sorted((by_id[theme_id] for theme_id in config.themes.parked), key=lambda th: th.number))
     steps = tuple(_workshop_step(config, content, spec, number)
                   for number, spec in enumerate(kits.STEPS, start=1))
-    decks = tuple(_deck(content, organisation, step, themes, map_fields, example) for step in steps)
-    return WellbeingPlan(themes, cards, example, steps, map_fields, decks)
+    decks = tuple(_deck(content, organisation, step, themes, map_fields, parked, example) for step in steps)
+    return WellbeingPlan(themes, cards, example, steps, map_fields, parked, decks)
 
 
 def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep, themes: tuple[Theme, ...],
-          map_fields: tuple[MapField, ...], example: ActionCard) -> Deck:
+          map_fields: tuple[MapField, ...], parked: tuple[Theme, ...], example: ActionCard) -> Deck:
     """The slides of one step's run-sheet deck."""
     t = content.text["wellbeing_plan"]
     d = content.text["wellbeing_decks"]
@@ -234,6 +235,7 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
         slides += [
             Slide("themes", d["themes_title"], notes["themes"], themes=themes),
             Slide("map", d["map_title"], notes["map"], map_fields=map_fields, parking=t["map"]["parking"]["name"],
+                  parked=parked,
                   axes=(t["map"]["importance_axis"], t["map"]["success_axis"])),
         ]
     elif step.id == "qualify":

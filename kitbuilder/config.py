@@ -235,6 +235,8 @@ class Themes(_Model):
     """The organisation's own themes, in addition to the twelve."""
     ratings: dict[ThemeId, Rating] = {}
     """Ratings that place themes on the prioritisation map."""
+    parked: Annotated[list[ThemeId], Field(max_length=8)] = []
+    """Themes set aside in the map's parking area: to learn more about first, or for others to decide (at most 8)."""
 
 
 class ActionCard(_Model):
@@ -590,6 +592,12 @@ def _cross_checks(config: Config, doc: YamlDocument) -> list[Problem]:
                 if code not in theme.title:
                     problems.append(doc.problem(("themes", "custom", index, "title"),
                                                 f"no title for locale {code!r}; give one per built locale or one text for all"))
+    for index, theme_id in enumerate(config.themes.parked):
+        if theme_id in config.themes.ratings:
+            problems.append(doc.problem(("themes", "parked", index), f"{theme_id!r} is also rated; a theme goes "
+                                        "either on the map by its rating or in the parking area"))
+        elif theme_id in config.themes.parked[:index]:
+            problems.append(doc.problem(("themes", "parked", index), f"{theme_id!r} is listed twice"))
     ids = [t.id for t in config.themes.custom]
     for index, theme_id in enumerate(ids):
         if theme_id in ids[:index]:

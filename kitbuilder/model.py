@@ -162,6 +162,8 @@ class Slide:
     themes: tuple[Theme, ...] = ()
     map_fields: tuple[MapField, ...] = ()
     parking: str = ""
+    #: Themes in the map's parking area.
+    parked: tuple[Theme, ...] = ()
     axes: tuple[str, str] = ("", "")
     chart: Chart | None = None
     #: A line under a chart (scale, respondents, the anonymity rule).
@@ -185,6 +187,8 @@ class WellbeingPlan:
     example_card: ActionCard
     steps: tuple[WorkshopStep, ...]
     map_fields: tuple[MapField, ...]
+    #: Themes set aside in the map's parking area, in theme order.
+    parked: tuple[Theme, ...] = ()
     decks: tuple[Deck, ...] = ()
 
     def deck(self, step_id: str) -> Deck:

@@ -118,7 +118,7 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     """Build every document ``config`` asks for into ``out_dir/<short_name>/<locale>/``.
 
     ``templates`` (a folder of restyled templates) overrides ``branding.templates``.
-    ``jobs`` processes render personalised documents and convert to PDF; ``leader`` builds
+    ``jobs`` processes render the documents and convert them to PDF; ``leader`` builds
     only that leader's files; ``progress(done, total)`` hears about personalised documents.
     With ``pdf`` every file is also converted to PDF by LibreOffice and each locale gets a
     print pack per kit; ``pdfa`` writes PDF/A-2b, tagged. A PDF whose Office file is

@@ -91,6 +91,9 @@ def test_step_one_shows_the_themes_and_places_rated_ones_on_the_map(example_buil
     assert titles["sparring"]["title"] in fields["Field 2"]
     assert titles["sick-leave"]["title"] in fields["Field 3"]
     assert titles["overload"]["title"] in fields["Field 4"]
+    parking = next(shape for shape in map_slide.shapes if shape.name == "Parking").text_frame.text
+    assert parking.splitlines() == [load_locale("da").get("wellbeing_plan.map.parking.name"),
+                                    f"□ 9. {titles['difficult-cases']['title']}"]
 
 
 def test_step_two_shows_the_four_qualifying_questions(example_build):

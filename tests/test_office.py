@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from kitbuilder import build, load_config
 from kitbuilder.cli import cli
+from kitbuilder.locales import load_locale
 from kitbuilder.pdf import convert_to_pdf
 
 from .conftest import EXAMPLE
@@ -201,3 +202,17 @@ def test_each_leader_gets_a_pack_of_their_own_documents(pdf_build):
         f"{text.get('leader_dialogue.documents.dialogue-guide')} – Karin Öström",
         f"{text.get('results_meeting.documents.results-meeting-prep')} – Karin Öström"]
     assert len(list((pdf_build / "sv" / "leader-packs").glob("*.pdf"))) == 3
+
+
+def test_a_full_parking_area_keeps_the_map_on_one_page(tmp_path, write_config):
+    parked = ["trust-and-safety", "sparring", "recovery", "overload", "sick-leave", "manager-dialogue",
+              "leader-groups", "difficult-cases"]  # as many as the config allows
+    config = load_config(write_config("organisation: {name: Testby, short_name: t}\nlocales: [da]\n"
+                                      f"kits: [wellbeing-plan]\nthemes: {{parked: {json.dumps(parked)}}}\n"))
+    report = build(config, tmp_path / "out")
+    poster = report.root / "da" / "06-prioritisation-map.docx"
+    [pdf] = convert_to_pdf([poster]).values()
+    assert len(PdfReader(pdf).pages) == 1
+    page = PdfReader(pdf).pages[0].extract_text()
+    titles = load_locale("da").get("wellbeing_plan.themes")
+    assert all(titles[theme_id]["title"][:30] in " ".join(page.split()) for theme_id in parked)

@@ -98,6 +98,11 @@ def test_the_map_is_a3_landscape_with_rated_themes_in_their_field(example_build)
     # custom theme 4/3 -> field 2; sick-leave 2/4 -> field 3; overload 2/1 -> field 4
     assert themes["new-leaders"]["title"] in cells[1] and themes["recovery"]["title"] in cells[1]
     assert themes["sparring"]["title"] in cells[2] and "hjemme og på arbejdspladsen" in cells[2]
+    # the parked theme is in the parking area (the last column), and nowhere else
+    parking = doc.tables[0].rows[0].cells[3].text
+    assert parking.startswith(content["map"]["parking"]["name"])
+    assert f"□ 9. {themes['difficult-cases']['title']}" in parking
+    assert all(themes["difficult-cases"]["title"] not in text for text in cells.values())
     assert themes["sick-leave"]["title"] in cells[3]
     assert themes["overload"]["title"] in cells[4]
     assert themes["sparring"]["title"] not in cells[1] + cells[3] + cells[4]

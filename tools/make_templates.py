@@ -13,6 +13,7 @@ restyles the whole kit by editing styles in Word. Jinja tags follow docxtpl's ru
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+from kitbuilder.render.package import normalise_package
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "default"
@@ -379,8 +382,13 @@ def prioritisation_map():
     parking = top.cells[3].merge(bottom.cells[3])
     cell_text(parking, "{{ t.map.parking.name }}", "Map Field Name")
     cell_para(parking, "{{ t.map.parking.description }}", "Map Field Text")
-    for _ in range(9):
-        cell_para(parking, "", "Map Theme")
+    cell_para(parking, "{%p for theme in plan.parked %}", "Map Theme")
+    cell_para(parking, "□ {{ theme.number }}. {{ theme.title }}", "Map Theme")
+    cell_para(parking, "{%p endfor %}", "Map Theme")
+    # room to write, less as the parked themes take it (the row height is fixed)
+    cell_para(parking, "{%p for line in range(9 - plan.parked|length) %}", "Map Theme")
+    cell_para(parking, "", "Map Theme")
+    cell_para(parking, "{%p endfor %}", "Map Theme")
     cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
     cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
     cell_para(parking, "• {{ question }}", "Table Text")
@@ -632,7 +640,10 @@ TEMPLATES = {
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, build in TEMPLATES.items():
-        build().save(OUT / name)
+        buffer = io.BytesIO()
+        build().save(buffer)
+        # fixed zip times: regenerating an unchanged template leaves the file as it was
+        (OUT / name).write_bytes(normalise_package(buffer.getvalue()))
         print(f"wrote {OUT / name}")
     return 0
 

@@ -294,7 +294,9 @@ class _DeckBuilder:
         shape.fill.background()
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
         shape.line.dash_style = 7  # dash
-        self._fill(shape, [spec.parking], 16, 9, bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP)
+        self._fill(shape, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
+                   first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
+                   space_after=0.3)
         importance, success = spec.axes
         # vertical text (read bottom to top) in the strip left of the fields
         vertical = slide.shapes.add_textbox(area.left, area.top, axis, 2 * field_height + gap)
