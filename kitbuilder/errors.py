@@ -1,7 +1,7 @@
 """The exceptions kitbuilder raises; each carries the exit code the CLI returns.
 
-Exit codes: 0 success, 1 a build failed, 2 bad usage or bad input, 3 the output folder is
-busy with another build.
+Exit codes: 0 success, 1 a build failed (or could not start: another build is writing into
+the output folder), 2 bad usage or bad input.
 """
 
 from __future__ import annotations
@@ -82,6 +82,6 @@ class BuildError(KitbuilderError):
 
 
 class OutputBusy(KitbuilderError):
-    """Another build is writing into the same output folder (exit code 3: try again later)."""
+    """Another build is writing into the same output folder: this one does not start."""
 
-    exit_code = 3
+    exit_code = 1

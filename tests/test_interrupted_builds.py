@@ -3,7 +3,7 @@
 A build killed with SIGKILL (no clean-up code runs) must leave every file of the previous
 build in place and whole (each file is the old version or the new one, never half of
 either), a manifest that parses, and no temporary file. A second build into a folder that
-another build is writing to is refused with exit code 3.
+another build is writing to is refused with exit code 1 and a message that says why.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, run):
     out = tmp_path / "out"
     with output_lock(out):  # as a build in another process holds it
         result = run("build", ROOT / "config" / "example.yaml", "--out", out, "--locale", "da")
-        assert result.exit_code == 3
+        assert result.exit_code == 1
         assert f"another kitbuilder build is writing into {out}" in result.output
         assert not (out / "fjordby").exists()
     assert run("build", ROOT / "config" / "example.yaml", "--out", out, "--locale", "da").exit_code == 0
@@ -139,7 +139,7 @@ def test_the_lock_is_held_across_processes(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "held"
         busy = subprocess.run(build_command(ROOT / "config" / "example.yaml", out), capture_output=True, text=True)
-        assert busy.returncode == 3 and "another kitbuilder build" in busy.stderr
+        assert busy.returncode == 1 and "another kitbuilder build" in busy.stderr
         assert "Traceback" not in busy.stderr
     finally:
         holder.send_signal(signal.SIGKILL)
