@@ -64,8 +64,16 @@ def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, t
         return {}
     command = soffice or find_soffice()
     groups = [files[index::workers] for index in range(max(1, min(workers, len(files))))]
+    running: list[subprocess.Popen] = []
     with ThreadPoolExecutor(len(groups)) as pool:
-        results = list(pool.map(lambda group: _convert_group(command, group, pdfa, timeout), groups))
+        try:
+            results = list(pool.map(lambda group: _convert_group(command, group, pdfa, timeout, running), groups))
+        except BaseException:
+            # Ctrl-C arrives here, not in the threads: stop their LibreOffice processes, which
+            # run in sessions of their own and would otherwise go on (and keep us waiting)
+            for process in running:
+                _stop(process)
+            raise
     written = {source: pdf for done, _ in results for source, pdf in done.items()}
     failed = [source for _, missing in results for source in missing]
     if failed:
@@ -73,7 +81,8 @@ def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, t
     return {source: written[source] for source in files}
 
 
-def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float) -> tuple[dict[Path, Path], list[Path]]:
+def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float,
+                   running: list[subprocess.Popen]) -> tuple[dict[Path, Path], list[Path]]:
     with tempfile.TemporaryDirectory(prefix="kitbuilder-pdf-") as work:
         work_dir = Path(work)
         inbox, outbox = work_dir / "in", work_dir / "out"
@@ -88,7 +97,7 @@ def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float) 
         args = [command, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
                 "--norestore", "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf",
                 "--outdir", str(outbox), *(str(link) for link, _ in staged.values())]
-        _run(args, timeout)
+        _run(args, timeout, running)
         written, failed = {}, []
         for source, (_, produced) in staged.items():
             if produced.is_file() and page_count(produced) > 0:
@@ -100,11 +109,20 @@ def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float) 
     return written, failed
 
 
-def _run(args: list[str], timeout: float) -> None:
+def _run(args: list[str], timeout: float, running: list[subprocess.Popen]) -> None:
+    # a session of its own, so that stopping it stops every process LibreOffice starts
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    running.append(process)
     try:
         process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        _stop(process)
         process.communicate()
         raise BuildError(f"LibreOffice did not finish within {timeout:.0f} s and was stopped") from None
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # it had finished

@@ -216,3 +216,23 @@ def test_a_full_parking_area_keeps_the_map_on_one_page(tmp_path, write_config):
     page = PdfReader(pdf).pages[0].extract_text()
     titles = load_locale("da").get("wellbeing_plan.themes")
     assert all(titles[theme_id]["title"][:30] in " ".join(page.split()) for theme_id in parked)
+
+
+def test_ctrl_c_during_conversion_stops_libreoffice(tmp_path):
+    import os
+    import signal
+    import threading
+
+    fake = tmp_path / "soffice"
+    pid_file = tmp_path / "pid"
+    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec sleep 60\n")
+    fake.chmod(0o755)
+    source = tmp_path / "a.docx"
+    source.write_bytes(b"not converted")
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        convert_to_pdf([source], soffice=str(fake))
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # gone: killed with its process group, and reaped
+        os.kill(pid, 0)
