@@ -209,7 +209,7 @@ class _Renderer:
             # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
             if forks:
                 _WORKER.update(_worker_state(kit, template_set, root))
-                self.pool = get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER)
+                self.pool = get_context("fork").Pool(jobs, _die_with_parent, maxtasksperchild=TASKS_PER_WORKER)
             else:
                 self.pool = get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
                                                       maxtasksperchild=TASKS_PER_WORKER)
@@ -267,6 +267,17 @@ _WORKER: dict[str, object] = {}
 def _worker_state(kit: Kit, template_set: TemplateSet, root: Path) -> dict[str, object]:
     documents = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
     return {"documents": documents, "templates": template_set, "root": root}
+
+
+def _die_with_parent() -> None:
+    """In a forked worker: end when the build's process ends, even killed, and write no more."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def _start_worker(config: Config, templates: Path | None, root: Path) -> None:

@@ -156,3 +156,28 @@ def test_a_build_removes_temporaries_a_killed_build_left(tmp_path):
     build(load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"]}), out)
     assert not stale.exists()
     assert not [path for path in out.rglob("*.tmp")]
+
+
+def test_workers_stop_writing_when_their_build_is_killed(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "leaders.csv").write_text("name;meeting\n" + "".join(
+        f"Leder {number};2027-03-01T10:00\n" for number in range(300)), encoding="utf-8")
+    config = folder / "kit.yaml"
+    config.write_text("organisation: {name: T, short_name: t}\nlocales: [da]\nkits: [leader-dialogue]\n"
+                      "leaders_file: leaders.csv\n", encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(build_command(config, out) + ["-j", "2"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    written = lambda: sum(1 for path in out.rglob("*") if path.is_file())  # noqa: E731
+    deadline = time.monotonic() + 60
+    while written() < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    after_kill = written()
+    assert 100 <= after_kill < 600
+    time.sleep(1.5)
+    assert written() - after_kill <= 2  # the workers died with the build (a write under way may land)
+    leftover = subprocess.run(["pgrep", "-f", str(config)], capture_output=True, text=True).stdout.split()
+    assert leftover == []
