@@ -274,9 +274,14 @@ def office_files(root: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def validated_builds(worst_build, example_build):
-    """The hostile build and every Office file of the example build."""
-    return office_files(worst_build) + office_files(example_build.root)
+def validated_builds(worst_build, example_build, tmp_path_factory):
+    """The hostile build, every Office file of the example build, and the example built with
+    a client's restyled templates (in Danish and Swedish, which has a template of its own)."""
+    from kitbuilder import build, load_config
+
+    restyled = build(load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da", "sv"]}),
+                     tmp_path_factory.mktemp("restyled"), templates=ROOT / "tests" / "themes" / "client")
+    return office_files(worst_build) + office_files(example_build.root) + office_files(restyled.root)
 
 
 def test_openxml_audit_finds_no_schema_error(validated_builds, tmp_path):
