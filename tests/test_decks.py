@@ -194,3 +194,25 @@ def test_long_names_long_titles_and_ten_custom_themes_still_fit(tmp_path):
     from kitbuilder.pdf import convert_to_pdf
     for source, pdf in convert_to_pdf(decks).items():
         assert len(PdfReader(pdf).pages) == len(Presentation(str(source)).slides)
+
+
+def test_right_to_left_runs_use_the_font_the_text_was_measured_with(example_build):
+    """A direction mark in a name makes a right-to-left run, drawn with the theme's
+    complex-script font: the theme names the body font there too."""
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    presentation = deck(example_build, "da", DECKS[0])
+    theme = etree.fromstring(presentation.slide_master.part.part_related_by(RT.THEME).blob)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    for which in ("majorFont", "minorFont"):
+        font = theme.find(f".//{a}fontScheme/{a}{which}")
+        assert font.find(f"{a}cs").get("typeface") == font.find(f"{a}latin").get("typeface") != ""
+
+
+def test_a_character_the_font_lacks_counts_a_full_em():
+    from kitbuilder.render.textfit import metrics_for
+
+    metrics = metrics_for("Carlito")
+    assert metrics.units("龍") == metrics.units("🌱") == metrics.units_per_em
+    assert metrics.units("n") < metrics.units_per_em

@@ -126,12 +126,21 @@ def _apply_branding(prs, locale_kit: LocaleKit) -> str:
                 element.remove(child)
             etree.SubElement(element, f"{{{_A}}}srgbClr", val=colour.lstrip("#"))
             changed = True
-    latin = [theme.find(f".//{{{_A}}}fontScheme/{{{_A}}}{which}/{{{_A}}}latin") for which in ("majorFont", "minorFont")]
+    fonts = [theme.find(f".//{{{_A}}}fontScheme/{{{_A}}}{which}") for which in ("majorFont", "minorFont")]
+    latin = [font.find(f"{{{_A}}}latin") if font is not None else None for font in fonts]
     if branding.font:
         for element in latin:
             if element is not None:
                 element.set("typeface", branding.font)
         changed = True
+    for font, element in zip(fonts, latin):
+        # right-to-left runs (a name typed with a direction mark, say) use the theme's
+        # "complex script" font; without one, LibreOffice draws them in a wider font than the
+        # one the text was measured with
+        complex_script = font.find(f"{{{_A}}}cs") if font is not None else None
+        if complex_script is not None and element is not None and not complex_script.get("typeface"):
+            complex_script.set("typeface", element.get("typeface", ""))
+            changed = True
     if changed:
         theme_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8", standalone=True)
     family = latin[1].get("typeface") if latin[1] is not None else ""

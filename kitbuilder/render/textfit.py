@@ -65,9 +65,10 @@ def metrics_for(family: str, bold: bool = False) -> FontMetrics:
     hmtx = font["hmtx"]
     advances = {code: hmtx[glyph][0] for code, glyph in cmap.items()}
     units = font["head"].unitsPerEm
-    fallback = advances.get(ord("n"), units // 2)
     font.close()
-    return FontMetrics(units, advances, fallback)
+    # a character the font lacks is drawn from another font (CJK, emoji, Hebrew …), often
+    # wider: count it a full em, so such text errs towards fitting
+    return FontMetrics(units, advances, fallback=units)
 
 
 def font_file(family: str, bold: bool = False) -> str | None:
