@@ -1,0 +1,150 @@
+"""The ``results-meeting`` kit: survey results compared across periods, with the anonymity
+rule applied, the computed highlights and the meeting's deck."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .. import kits
+from ..config import Config
+from ..locales import LocaleContent
+from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
+from ..survey import SurveyData
+from .common import clock_rows, fill
+
+__all__ = ["results_meeting", "select_periods"]
+
+
+def select_periods(requested_current: str | None, requested_previous: str | None,
+                   periods: tuple[str, ...]) -> tuple[str, str | None]:
+    """The period to present and the one to compare with (the latest two by default)."""
+    current = requested_current or periods[-1]
+    earlier = [p for p in periods if periods.index(p) < periods.index(current)] if current in periods else []
+    return current, requested_previous or (earlier[-1] if earlier else None)
+
+
+def results_meeting(config: Config, content: LocaleContent, organisation: Organisation,
+                     survey: SurveyData) -> ResultsMeeting:
+    t = content.text["results_meeting"]
+    settings = config.survey
+    current, previous = select_periods(settings.current, settings.previous, survey.periods)
+    babel = content.babel
+
+    def number(value: float | None) -> str:
+        return "–" if value is None else format_decimal(value, format="#,##0.0", locale=babel)
+
+    def change(now: float | None, before: float | None) -> str:
+        if now is None or before is None:
+            return ""
+        delta = round(now - before, 1)
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        return sign + format_decimal(abs(delta), format="#,##0.0", locale=babel)
+
+    score = {(r.unit, r.area, r.period): r for r in survey.rows}
+    respondents: dict[tuple[str, str], int] = {}
+    for row in survey.rows:
+        respondents[(row.unit, row.period)] = max(respondents.get((row.unit, row.period), 0), row.respondents)
+    shown = [u for u in survey.units if respondents.get((u, current), 0) >= settings.min_respondents]
+    hidden = [u for u in survey.units if u not in shown]
+
+    def organisation_score(area: str, period: str | None) -> float | None:
+        rows = [r for r in survey.rows if r.area == area and r.period == period and r.respondents]
+        total = sum(r.respondents for r in rows)
+        return sum(r.score * r.respondents for r in rows) / total if total else None
+
+    def unit_average(unit: str, period: str | None) -> float | None:
+        values = [score[(unit, area, period)].score for area in survey.areas if (unit, area, period) in score]
+        return sum(values) / len(values) if values else None
+
+    overall = {area: (organisation_score(area, current), organisation_score(area, previous)) for area in survey.areas}
+    overall_rows = tuple(ResultRow(area, number(now), number(before), change(now, before))
+                         for area, (now, before) in overall.items())
+    units = tuple(
+        UnitResults(unit, fill(t["prep"]["unit_results"], unit=unit), unit in shown, tuple(
+            ResultRow(area, number(_score(score, unit, area, current)), number(_score(score, unit, area, previous)),
+                      change(_score(score, unit, area, current), _score(score, unit, area, previous)))
+            for area in survey.areas) if unit in shown else ())
+        for unit in survey.units)
+    highlights = _highlights(t["highlights"], overall, number, change)
+    anonymity = fill(t["anonymity"], count=str(len(hidden)), minimum=str(settings.min_respondents)) if hidden else ""
+    names = {"current": current, "previous": previous or "—"}
+    series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
+    unit_series = [ChartSeries(fill(t["series_current"], **names), tuple(unit_average(u, current) for u in shown))]
+    if previous:
+        series.insert(0, ChartSeries(fill(t["series_previous"], **names), tuple(b for _, b in overall.values())))
+        unit_series.insert(0, ChartSeries(fill(t["series_previous"], **names),
+                                          tuple(unit_average(u, previous) for u in shown)))
+    low, high = settings.scale
+    deck = _results_deck(config, content, organisation, t, names, survey.areas, tuple(series), tuple(shown),
+                         tuple(unit_series), highlights, anonymity,
+                         scale=(low, high), respondents=sum(respondents.get((u, current), 0) for u in survey.units))
+    columns = ResultRow(*(fill(t["prep"]["columns"][key], **names) for key in ("area", "current", "previous", "change")))
+    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck)
+
+
+def _score(score: Mapping, unit: str, area: str, period: str | None) -> float | None:
+    row = score.get((unit, area, period))
+    return row.score if row else None
+
+
+def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, float | None]],
+                number, change) -> tuple[str, ...]:
+    """Strongest and weakest area now, and the largest rise and fall since last time."""
+    now = {area: values[0] for area, values in overall.items() if values[0] is not None}
+    lines = []
+    if now:
+        strongest, weakest = max(now, key=now.get), min(now, key=now.get)
+        lines += [fill(t["strongest"], area=strongest, score=number(now[strongest])),
+                  fill(t["weakest"], area=weakest, score=number(now[weakest]))]
+    deltas = {area: values[0] - values[1] for area, values in overall.items() if None not in values}
+    if deltas:
+        rise, fall = max(deltas, key=deltas.get), min(deltas, key=deltas.get)
+        if round(deltas[rise], 1) > 0:
+            lines.append(fill(t["rise"], area=rise, change=change(*overall[rise])))
+        if round(deltas[fall], 1) < 0:
+            lines.append(fill(t["fall"], area=fall, change=change(*overall[fall])))
+        if round(deltas[rise], 1) <= 0 and round(deltas[fall], 1) >= 0:
+            lines.append(t["no_change"])
+    return tuple(lines)
+
+
+def _results_deck(config: Config, content: LocaleContent, organisation: Organisation, t: Mapping[str, Any],
+                  names: dict[str, str], areas: tuple[str, ...], series: tuple[ChartSeries, ...],
+                  units: tuple[str, ...], unit_series: tuple[ChartSeries, ...], highlights: tuple[str, ...],
+                  anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
+    notes = t["notes"]
+    settings = config.workshops.results
+    rows = clock_rows(config, kits.RESULTS_MEETING, content.babel)
+    when = f"{rows[0][1]}–{rows[-1][2]}"
+    date = format_date(settings.date, format="full", locale=content.babel) if settings.date else ""
+    low, high = scale
+    columns = t["runsheet_columns"]
+    slides = [
+        Slide("title", t["title"], notes["title"], subtitle=fill(t["subtitle"], **names),
+              lines=tuple(line for line in (organisation.title_label, date, when, settings.venue, settings.facilitator)
+                          if line)),
+        Slide("content", t["purpose"]["heading"], notes["purpose"], lines=tuple(t["purpose"]["items"])),
+        Slide("agenda", f"{t['agenda_title']} · {when}", notes["agenda"],
+              lines=tuple(f"{start}–{end}   {t['parts'][row]['title']}" for row, start, end, _ in rows)
+              + (f"{rows[-1][2]}   {t['ends']}",)),
+        Slide("table", t["agenda_title"], notes["agenda"],
+              table=((columns["time"], columns["minutes"], columns["content"]),)
+              + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
+              widths=(0.16, 0.10, 0.74)),
+        Slide("chart", t["overall_title"], notes["overall"], chart=Chart(areas, series, low, high),
+              note=fill(t["overall_note"], scale=f"{low:g}–{high:g}", respondents=str(respondents), **names)),
+        Slide("chart", t["units_title"], notes["units"], chart=Chart(units, unit_series, low, high),
+              note=" ".join(filter(None, (t["units_note"], anonymity)))),
+        Slide("content", t["highlights_title"], notes["highlights"],
+              lines=highlights + ((anonymity,) if anonymity else ())),
+        Slide("content", t["reflection_title"], notes["reflection"], lines=tuple(t["reflection"])),
+        Slide("content", t["dialogue_title"], notes["dialogue"], lines=tuple(t["dialogue"])),
+        Slide("table", t["action_plan_title"], notes["action_plan"],
+              table=(tuple(t["action_plan_columns"][key] for key in ("action", "owner", "deadline")),)
+              + (("\n", "", ""),) * 6, widths=(0.58, 0.24, 0.18)),
+        Slide("closing", t["way_forward_title"], notes["way_forward"], lines=tuple(t["way_forward"])),
+    ]
+    return Deck("results", tuple(slides))
