@@ -7,9 +7,9 @@ from typing import Any
 
 __all__ = ["LINE_MAX", "LONG_MAX", "NAME_MAX", "PARAGRAPH_MAX", "TITLE_MAX", "printable"]
 
-# Longest texts accepted, in characters. A text at its limit still fits every box it is
-# printed in (tests build every field at its limit), so nothing is ever cut short: longer
-# text is refused, naming the field, the row or the column.
+# Longest texts accepted, in characters. A text of ordinary words at its limit fits every
+# box it is printed in (tests build every slide field at its limit); longer text is
+# refused, naming the field, the row or the column.
 NAME_MAX, LINE_MAX, TITLE_MAX, PARAGRAPH_MAX, LONG_MAX = 100, 150, 200, 300, 2000
 
 # XML 1.0 allows tab, newline and carriage return, and nothing else below U+0020.

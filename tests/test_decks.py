@@ -216,3 +216,29 @@ def test_a_character_the_font_lacks_counts_a_full_em():
     metrics = metrics_for("Carlito")
     assert metrics.units("龍") == metrics.units("🌱") == metrics.units_per_em
     assert metrics.units("n") < metrics.units_per_em
+
+
+def test_text_cut_to_fit_is_the_longest_beginning_that_fits_in_any_box():
+    """Boxes from a hair's breadth to roomy, texts from one character to 2,000 without a
+    space: the cut text fits, begins like the original and ends with an ellipsis."""
+    import random
+
+    from kitbuilder.render.pptx import _truncate
+    from kitbuilder.render.textfit import metrics_for, text_height
+
+    metrics = metrics_for("Carlito")
+    chance = random.Random(7)
+    for _ in range(500):
+        text = "".join(chance.choice(["W", "龍", " ", "…", "\n", "ab", "🌱"])
+                       for _ in range(chance.choice([1, 2, 5, 50, 500, 2000])))
+        paragraphs = [text, "Second paragraph", text][:chance.choice([1, 2, 3])]
+        width, height = chance.choice([0.5, 3, 10, 50, 300]), chance.choice([0, 5, 12, 40, 200])
+
+        def fits(texts, width=width, height=height):
+            return text_height(texts, metrics, 8, width) <= height
+
+        cut = _truncate(paragraphs, fits)
+        assert cut == ["…"] or fits(cut)
+        assert cut[-1].endswith("…")
+        assert all(a == b for a, b in zip(cut[:-1], paragraphs))
+        assert paragraphs[len(cut) - 1].startswith(cut[-1].removesuffix("…"))

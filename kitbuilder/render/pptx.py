@@ -424,11 +424,12 @@ class _DeckBuilder:
         size = fit_size(paragraphs, metrics, width, height, max_pt, min_pt, space_after)
         if size is None:  # even the smallest size overflows: keep what fits, end with an ellipsis
             size = min_pt
-            # config texts have length limits that always fit; only a long text override gets here
+            # config texts of ordinary words fit at their length limits: a long text override,
+            # or characters far wider than the font's (emoji, say), get here
             log.warning("%s, slide %d: text cut to fit its box: %.60s…", self.name, len(self.prs.slides),
                         " ".join(paragraphs))
             paragraphs = _truncate(paragraphs, lambda ps: text_height(ps, metrics, size, width, size * space_after)
-                                   <= height, metrics, size, width)
+                                   <= height)
         self._set_text(shape.text_frame, paragraphs, size, bold=bold, colour=colour, anchor=anchor, align=align,
                        space_after=space_after, first_bold=first_bold)
 
@@ -491,17 +492,25 @@ def _paginate(items: list, fits: Callable[[list], object]) -> list[list]:
     return chunks
 
 
-def _truncate(paragraphs: list[str], fits: Callable[[list[str]], bool], metrics, size: float,
-              width: float) -> list[str]:
-    """Drop words from the end until the text fits, marking the cut with an ellipsis."""
-    kept = list(paragraphs)
-    while kept and not fits(kept):
-        lines = wrap(kept[-1], metrics, size, width)
-        if len(lines) > 1:
-            kept[-1] = " ".join(lines[:-1]).rstrip() + "…"
-        elif len(kept) > 1:
-            kept.pop()
-        else:
-            kept[-1] = kept[-1][: max(1, len(kept[-1]) // 2)] + "…"
-    return kept
+def _truncate(paragraphs: list[str], fits: Callable[[list[str]], bool]) -> list[str]:
+    """The longest beginning of ``paragraphs`` that fits, ending with an ellipsis.
 
+    Whole paragraphs go from the end while even an ellipsis in their place overflows; the
+    last one kept is cut at the longest length that fits (a binary search, so a long text
+    in a narrow box costs a few dozen measurements), at a space when one is near.
+    """
+    for count in range(len(paragraphs), 0, -1):
+        head, last = list(paragraphs[:count - 1]), paragraphs[count - 1]
+        if not fits([*head, "…"]):
+            continue
+        low, high = 0, len(last)  # fits([*head, last[:low] + "…"]) holds throughout
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits([*head, last[:middle].rstrip() + "…"]):
+                low = middle
+            else:
+                high = middle - 1
+        space = last.rfind(" ", 0, low + 1)
+        cut = space if space > low * 0.6 else low
+        return [*head, last[:cut].rstrip() + "…"]
+    return ["…"]

@@ -100,8 +100,8 @@ def wrap(text: str, metrics: FontMetrics, size_pt: float, width_pt: float) -> li
             while used > limit and len(line) > 1:  # a word wider than the box: split it
                 cut = _fitting_prefix(line, metrics, limit)
                 lines.append(line[:cut])
+                used -= metrics.units(line[:cut])  # not the rest measured again: linear in the word
                 line = line[cut:]
-                used = metrics.units(line)
         lines.append(line.rstrip())
     return lines
 
