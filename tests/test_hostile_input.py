@@ -40,6 +40,8 @@ class Field:
     max_length: int
     required: bool
     printed_in: str  # a glob under the locale folder
+    #: A deck that shows it too: whole, or cut to fit with a warning naming the slide.
+    on_slides: str = ""
 
     @property
     def dotted(self) -> str:
@@ -47,8 +49,8 @@ class Field:
 
 
 FIELDS = [
-    Field(("organisation", "name"), LINE_MAX, True, "01-facilitator-checklist.docx"),
-    Field(("themes", "custom", 0, "title"), TITLE_MAX, False, "05-theme-cards.docx"),
+    Field(("organisation", "name"), LINE_MAX, True, "01-facilitator-checklist.docx", "02-runsheet-prepare.pptx"),
+    Field(("themes", "custom", 0, "title"), TITLE_MAX, False, "05-theme-cards.docx", "02-runsheet-prepare.pptx"),
     Field(("themes", "custom", 0, "prompt"), PARAGRAPH_MAX, False, "05-theme-cards.docx"),
     Field(("action_cards", "recovery", "goal"), LONG_MAX, False, "07-action-cards.docx"),
     Field(("leaders", 0, "name"), NAME_MAX, True, "dialogue-guides/*.docx"),
@@ -56,7 +58,8 @@ FIELDS = [
     Field(("support", "offers", 0, "title"), LINE_MAX, True, "20-support-offers.docx"),
     Field(("support", "offers", 0, "description"), LONG_MAX, False, "20-support-offers.docx"),
     Field(("support", "contacts", 0, "name"), NAME_MAX, True, "20-support-offers.docx"),
-    Field(("workshops", "prepare", "venue"), LINE_MAX, False, "01-facilitator-checklist.docx"),
+    Field(("workshops", "prepare", "venue"), LINE_MAX, False, "01-facilitator-checklist.docx",
+          "02-runsheet-prepare.pptx"),
     Field(("text", "da", "evaluation_follow_up.intro"), LONG_MAX, False, "20-support-offers.docx"),
 ]
 
@@ -173,6 +176,9 @@ def test_any_text_is_printed_literally_or_refused_naming_the_field(workspace, te
         printed = [squeeze(file_text(path)) for path in (root / "da").glob(field.printed_in)]
         assert printed, field.printed_in
         assert all(squeeze(expected(text)) in page for page in printed), (field.dotted, expected(text)[:80])
+        if field.on_slides:
+            shown = squeeze(expected(text)) in squeeze(file_text(root / "da" / field.on_slides))
+            assert shown or f"da/{field.on_slides}, slide " in result.output, (field.dotted, expected(text)[:80])
 
 
 # --- spreadsheets: the leaders file and the survey file -----------------------------------------
