@@ -217,11 +217,17 @@ class _Renderer:
     def __enter__(self) -> _Renderer:
         return self
 
-    def __exit__(self, *exc) -> None:
-        if self.pool is not None:
+    def __exit__(self, exc_type, *exc) -> None:
+        if self.pool is None:
+            return
+        # close() lets the workers finish and leave; terminate() kills them, and a worker
+        # killed while holding the task queue's lock can leave the pool waiting for ever
+        if exc_type is None:
+            self.pool.close()
+        else:
             self.pool.terminate()
-            self.pool.join()
-            _WORKER.clear()
+        self.pool.join()
+        _WORKER.clear()
 
     def render(self, items: list[_Item]) -> list[bytes]:
         """Each of ``items`` rendered into memory, in order."""
