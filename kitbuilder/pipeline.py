@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -103,6 +104,8 @@ def _logo(config: Config) -> bytes | None:
         raise ConfigError(Problem(str(config.file), "branding.logo", f"cannot be read as an image: {exc}")) from None
 
 
+#: Workers are forked on Linux (a fork elsewhere is unsafe or missing) and spawned elsewhere.
+FORK_WORKERS = sys.platform == "linux"
 #: Where workers are spawned, not forked: personalised documents that make a pool worth it.
 POOL_THRESHOLD = 40
 #: Documents a worker renders per task (at most), and tasks before it is replaced (flat memory).
@@ -203,13 +206,13 @@ class _Renderer:
     def __init__(self, kit: Kit, config: Config, templates: Path | None, template_set: TemplateSet, root: Path,
                  jobs: int, personalised: int):
         self.template_set, self.root, self.jobs, self.pool = template_set, root, jobs, None
-        forks = sys.platform == "linux"
+        forks = FORK_WORKERS
         if jobs > 1 and (forks or personalised >= POOL_THRESHOLD):
             # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
             # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
             if forks:
-                _WORKER.update(_worker_state(kit, template_set, root))
-                self.pool = get_context("fork").Pool(jobs, _die_with_parent, maxtasksperchild=TASKS_PER_WORKER)
+                _WORKER.update(_worker_state(kit, template_set, root, os.getpid()))
+                self.pool = get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER)
             else:
                 self.pool = get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
                                                       maxtasksperchild=TASKS_PER_WORKER)
@@ -270,25 +273,17 @@ def _write_one(root: Path, locale_kit: LocaleKit, document: Document, template_s
 _WORKER: dict[str, object] = {}
 
 
-def _worker_state(kit: Kit, template_set: TemplateSet, root: Path) -> dict[str, object]:
+def _worker_state(kit: Kit, template_set: TemplateSet, root: Path, build: int) -> dict[str, object]:
+    """What a worker needs: the documents by key, the templates, the output folder and the
+    build's process id (a worker whose parent is no longer the build stops writing)."""
     documents = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
-    return {"documents": documents, "templates": template_set, "root": root}
-
-
-def _die_with_parent() -> None:
-    """In a forked worker: end when the build's process ends, even killed, and write no more."""
-    import ctypes
-    import signal
-
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+    return {"documents": documents, "templates": template_set, "root": root, "build": build}
 
 
 def _start_worker(config: Config, templates: Path | None, root: Path) -> None:
     """In a spawned worker: build the model once."""
-    _WORKER.update(_worker_state(build_model(config), TemplateSet(templates or config.branding.templates), root))
+    _WORKER.update(_worker_state(build_model(config), TemplateSet(templates or config.branding.templates), root,
+                                 os.getppid()))
 
 
 def _render_key(key: tuple[str, str]) -> bytes:
@@ -298,7 +293,12 @@ def _render_key(key: tuple[str, str]) -> bytes:
 
 def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
     documents, templates, root = _WORKER["documents"], _WORKER["templates"], _WORKER["root"]
-    return [_write_one(root, *documents[key], templates) for key in keys]
+    entries = []
+    for key in keys:
+        if os.getppid() != _WORKER["build"]:
+            os._exit(1)  # the build was killed (this worker now has another parent): write no more
+        entries.append(_write_one(root, *documents[key], templates))
+    return entries
 
 
 def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: int) -> None:

@@ -184,7 +184,9 @@ def test_an_unknown_leader_is_a_usage_error(leaders_config, tmp_path):
     assert "no leader named 'Karin Ostrom'" in str(caught.value) and "Karin Öström" in str(caught.value)
 
 
-def test_a_pool_of_workers_writes_the_same_files(tmp_path, write_config):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
+def test_a_pool_of_workers_writes_the_same_files(tmp_path, write_config, monkeypatch, fork):
+    monkeypatch.setattr("kitbuilder.pipeline.FORK_WORKERS", fork)
     rows = "\n".join(f"Leder {i};2026-03-{1 + i % 28:02d}T09:00" for i in range(45))
     (tmp_path / "leaders.csv").write_text("name;meeting\n" + rows + "\n", encoding="utf-8")
     config = load_config(write_config("organisation: {name: T, short_name: t}\nlocales: [da]\n"
