@@ -19,7 +19,8 @@ _SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
 
 
 def printable(value: Any) -> Any:
-    """``value`` with the characters Word and PowerPoint files cannot hold removed.
+    """``value`` with the characters Word and PowerPoint files cannot hold removed, and
+    line ends made newlines.
 
     Strings inside dicts and lists are cleaned too; other values pass unchanged.
 
@@ -33,7 +34,9 @@ def printable(value: Any) -> Any:
             value = _SURROGATE_PAIR.sub(lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"),
                                         value)
             value = _SURROGATE.sub("", value)
-        return _FORBIDDEN.sub("", value)
+        # a carriage return is a line end typed on Windows or an old Mac: XML would keep
+        # it only as an escape (python-pptx writes "_x000D_"), so it becomes a newline
+        return _FORBIDDEN.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if isinstance(value, dict):
         return {printable(key): printable(item) for key, item in value.items()}
     if isinstance(value, list):

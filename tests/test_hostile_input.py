@@ -338,3 +338,11 @@ def test_libreoffice_opens_every_hostile_file(worst_build):
         assert len(PdfReader(pdf).pages) >= 1, source
     first_page = PdfReader(worst_build / "da" / "01-facilitator-checklist.pdf").pages[0].extract_text()
     assert "Smith & Søn <Holding>" in first_page
+
+
+def test_printable_keeps_text_and_drops_what_office_files_cannot_hold():
+    assert printable("Smith & Søn <b> {{ x }} 🌱 שלום") == "Smith & Søn <b> {{ x }} 🌱 שלום"
+    assert printable("Ctrl\x00\x01\x0b\x1f\x7f chars\ufffe") == "Ctrl chars"
+    assert printable("line\r\nend\rold mac") == "line\nend\nold mac"  # python-pptx would write _x000D_
+    assert printable("\ud83c\udf31 and a lone \ud800") == "🌱 and a lone "  # YAML escapes of an emoji
+    assert printable({"name": ["a\x01", 3]}) == {"name": ["a", 3]}
