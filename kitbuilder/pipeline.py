@@ -206,11 +206,10 @@ class _Renderer:
     def __init__(self, kit: Kit, config: Config, templates: Path | None, template_set: TemplateSet, root: Path,
                  jobs: int, personalised: int):
         self.template_set, self.root, self.jobs, self.pool = template_set, root, jobs, None
-        forks = FORK_WORKERS
-        if jobs > 1 and (forks or personalised >= POOL_THRESHOLD):
+        if jobs > 1 and (FORK_WORKERS or personalised >= POOL_THRESHOLD):
             # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
             # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
-            if forks:
+            if FORK_WORKERS:
                 _WORKER.update(_worker_state(kit, template_set, root, os.getpid()))
                 self.pool = get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER)
             else:
@@ -240,16 +239,15 @@ class _Renderer:
 
     def write(self, items: list[_Item], progress: Progress | None) -> list[ManifestEntry]:
         """Render and write ``items`` a chunk at a time, so memory stays flat however many there are."""
-        entries: list[ManifestEntry] = []
         if self.pool is None:
-            for locale_kit, document in items:
-                entries.append(_write_one(self.root, locale_kit, document, self.template_set))
-                if progress:
-                    progress(len(entries), len(items))
-            return entries
-        keys = [_key(item) for item in items]
-        size = max(1, min(CHUNK, -(-len(keys) // (2 * self.jobs))))  # small batches still reach every worker
-        for done in self.pool.imap_unordered(_write_keys, [keys[i:i + size] for i in range(0, len(keys), size)]):
+            done_lists = ([_write_one(self.root, locale_kit, document, self.template_set)]
+                          for locale_kit, document in items)
+        else:
+            keys = [_key(item) for item in items]
+            size = max(1, min(CHUNK, -(-len(keys) // (2 * self.jobs))))  # small batches still reach every worker
+            done_lists = self.pool.imap_unordered(_write_keys, [keys[i:i + size] for i in range(0, len(keys), size)])
+        entries: list[ManifestEntry] = []
+        for done in done_lists:
             entries += done
             if progress:
                 progress(len(entries), len(items))

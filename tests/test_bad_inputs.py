@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from kitbuilder.writer import LOCK_FILE
+
 from .conftest import ROOT
 
 BROKEN = sorted((Path(__file__).parent / "broken").glob("*.yaml"))
@@ -50,4 +52,4 @@ def test_each_bad_input_exits_2_with_its_message(run, path, tmp_path, monkeypatc
     assert result.output.startswith("Error: ")
     assert expectation(path) in result.output
     assert "Traceback" not in result.output
-    assert not [p for p in out.rglob("*") if p.is_file() and p.name != ".kitbuilder.lock"]
+    assert not [p for p in out.rglob("*") if p.is_file() and p.name != LOCK_FILE]

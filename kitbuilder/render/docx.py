@@ -169,7 +169,9 @@ def _apply_branding(word, locale_kit: LocaleKit) -> None:
     # for each name (and Word stores some names in lower case: "heading 1")
     styles = {BabelFish.internal2ui(element.name_val): element for element in word.styles.element.style_lst}
     for names, colour in ((_PRIMARY_STYLES, branding.primary), (_ACCENT_STYLES, branding.accent)):
-        for name in names if colour else ():
+        if colour is None:
+            continue
+        for name in names:
             if name in styles:
                 StyleFactory(styles[name]).font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
     if branding.primary and "Table Heading" in styles:

@@ -32,7 +32,7 @@ from ..errors import Problem, TemplateError
 from ..names import display_path
 from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
 from .package import BUILD_TIME, normalise_package
-from .textfit import fit_size, metrics_for, text_height, wrap
+from .textfit import fit_size, metrics_for, text_height
 
 __all__ = ["LAYOUTS", "missing_layouts", "render_pptx"]
 
