@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from .errors import BuildError, ConfigError, ContentError, KitbuilderError, Problem, TemplateError
 
 if TYPE_CHECKING:
-    from .config import Config, load_config
+    from .inputs.config import Config, load_config
     from .contact_sheet import PreviewReport, preview
     from .pipeline import BuildReport, build, build_model
 
 # The config and pipeline pull in pydantic and Babel; load them on first use so that the
 # command line starts fast (kitbuilder --help).
-_LAZY = {"Config": "config", "load_config": "config", "BuildReport": "pipeline", "build": "pipeline",
+_LAZY = {"Config": "inputs.config", "load_config": "inputs.config", "BuildReport": "pipeline", "build": "pipeline",
          "build_model": "pipeline", "PreviewReport": "contact_sheet", "preview": "contact_sheet"}
 
 

@@ -115,7 +115,7 @@ def _build_options(command):
 def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
           pdf: bool, pdfa: bool, jobs: int, leader: str | None) -> None:
     """Build the kit described by CONFIG."""
-    from .config import load_config
+    from .inputs.config import load_config
     from .pipeline import build as run_build
 
     settings = load_config(config, overrides={"locales": locales, "kits": kits})
@@ -138,7 +138,7 @@ def preview(config: Path, locales: list[str], kits: list[str], out_dir: Path, te
     margin, nearly empty pages, changed page counts) are listed on stderr and at the top
     of the HTML page.
     """
-    from .config import load_config
+    from .inputs.config import load_config
     from .contact_sheet import preview as run_preview
 
     settings = load_config(config, overrides={"locales": locales, "kits": kits})
@@ -173,7 +173,7 @@ class _ProgressBar:
 @_config_argument
 def validate(config: Path) -> None:
     """Check CONFIG and report every problem at once."""
-    from .config import load_config
+    from .inputs.config import load_config
     from .pipeline import build_model
 
     settings = load_config(config)
@@ -188,7 +188,7 @@ def validate(config: Path) -> None:
 @cli.command()
 def schema() -> None:
     """Print the config's JSON Schema."""
-    from .config import json_schema
+    from .inputs.config import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
@@ -217,7 +217,7 @@ def themes(locale: str, config: Path | None) -> None:
     titles = load_locale(locale).get("wellbeing_plan.themes")
     rows = [(number, theme_id, titles[theme_id]["title"]) for number, theme_id in enumerate(THEMES, start=1)]
     if config:
-        from .config import load_config
+        from .inputs.config import load_config
 
         settings = load_config(config)
         for number, custom in enumerate(settings.themes.custom, start=len(THEMES) + 1):

@@ -31,7 +31,7 @@ from .writer import ManifestEntry, manifest_entry, output_lock, write_atomic, wr
 if TYPE_CHECKING:
     from PIL import Image
 
-    from .config import Config
+    from .inputs.config import Config
     from .pipeline import BuildReport
 
 __all__ = ["Flag", "PreviewReport", "SheetDocument", "SheetReport", "preview", "write_contact_sheets"]

@@ -18,7 +18,7 @@ from typing import Any
 from . import resources
 from .errors import ContentError, Problem
 from .names import display_path
-from .yamlfile import YamlSyntaxError, load_yaml
+from .inputs.yamlfile import YamlSyntaxError, load_yaml
 
 __all__ = [
     "REFERENCE_LOCALE",

@@ -18,8 +18,8 @@ from typing import Callable
 
 from .assemble import assemble_kit
 from .assets import load_logo
-from .survey import SurveyData, load_survey
-from .config import Config
+from .inputs.survey import SurveyData, load_survey
+from .inputs.config import Config
 from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kitbuilder.config import json_schema, load_config
+from kitbuilder.inputs.config import json_schema, load_config
 from kitbuilder.errors import ConfigError
 
 from .conftest import EXAMPLE, ROOT

@@ -10,7 +10,7 @@ import click
 from PIL import Image
 
 from kitbuilder.cli import cli
-from kitbuilder.config import json_schema
+from kitbuilder.inputs.config import json_schema
 
 from .conftest import ROOT
 

@@ -130,7 +130,7 @@ def _cell(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
-    from kitbuilder.config import json_schema
+    from kitbuilder.inputs.config import json_schema
 
     current = README.read_text(encoding="utf-8")
     wanted = splice(current, reference(json_schema()))

@@ -13,10 +13,10 @@ from typing import Any, Mapping
 
 from .. import kits
 from ..colours import contrast_warnings
-from ..config import Config
+from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Branding, Document, Kit, LocaleKit, Organisation
-from ..survey import SurveyData
+from ..inputs.survey import SurveyData
 from .common import add_months, fill
 from .dialogue import dialogue_leaders, leader_dialogue, timezone_for
 from .results import results_meeting
@@ -32,7 +32,7 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
 
     ``contents`` maps each locale code to its content with the config's text overrides
     already applied; ``logo`` is the prepared logo image (see :mod:`kitbuilder.assets`) and
-    ``survey`` the checked survey results (see :mod:`kitbuilder.survey`).
+    ``survey`` the checked survey results (see :mod:`kitbuilder.inputs.survey`).
     """
     organisation = Organisation(config.organisation.name, config.organisation.short_name)
     colours = config.branding.colours

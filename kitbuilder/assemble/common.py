@@ -9,7 +9,7 @@ import re
 from babel.dates import format_time
 
 from .. import kits
-from ..config import Config
+from ..inputs.config import Config
 
 __all__ = ["add_months", "clock_rows", "fill", "localised"]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-from ..config import Config
+from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation
 from ..names import safe_name

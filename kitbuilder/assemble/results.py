@@ -9,10 +9,10 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from .. import kits
-from ..config import Config
+from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
-from ..survey import SurveyData
+from ..inputs.survey import SurveyData
 from .common import clock_rows, fill
 
 __all__ = ["results_meeting", "select_periods"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from ..config import Config
+from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import ContactPerson, OfferGroup, SupportOffers, TimelineEntry
 from .common import add_months, fill

@@ -8,7 +8,7 @@ from typing import Mapping
 from babel.dates import format_date
 
 from .. import kits
-from ..config import Config
+from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import (ActionCard, CardField, Deck, MapField, Organisation, RunsheetRow, Slide, Theme, WellbeingPlan,
                      WorkshopStep)

@@ -13,8 +13,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
-from .usertext import printable
+from ..errors import InputError, Problem
+from ..usertext import printable
 
 __all__ = ["Row", "read_table"]
 

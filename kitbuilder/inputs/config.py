@@ -29,14 +29,14 @@ from pydantic import (
     model_validator,
 )
 
-from . import kits
-from .errors import ConfigError, ContentError, InputError, Problem
-from .locales import available_locales, load_locale
-from .names import display_path
-from .usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
+from .. import kits
+from ..errors import ConfigError, ContentError, InputError, Problem
+from ..locales import available_locales, load_locale
+from ..names import display_path
+from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "json_schema", "load_config", "load_leaders"]
+__all__ = ["Config", "json_schema", "load_config"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def _existing_file(value: Path, info: ValidationInfo) -> Path:
 
 
 def _logo_file(value: Path, info: ValidationInfo) -> Path:
-    from .assets import describe_image_problem
+    from ..assets import describe_image_problem
 
     path = _existing_file(value, info)
     problem = describe_image_problem(path)
@@ -432,50 +432,11 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     if problems:
         raise ConfigError(problems)
     if config.leaders_file:
+        from .leaders import load_leaders  # leaders.py builds on this module's Leader
+
         config = config.model_copy(update={"leaders": load_leaders(config.leaders_file)})
     config._file = path
     return config
-
-
-LEADER_COLUMNS = ("name", "unit", "manager", "email", "meeting", "place")
-
-
-def load_leaders(path: Path) -> list[Leader]:
-    """The leaders listed in a CSV or XLSX file, one per row.
-
-    Raises :class:`ConfigError` naming the file, the row and the column of every bad value,
-    every missing name and every name that appears twice.
-    """
-    from .tables import read_table
-
-    display = display_path(path)
-    try:
-        header, rows = read_table(path, display)
-    except InputError as exc:
-        raise ConfigError(exc.problems) from None
-    if "name" not in header:
-        raise ConfigError(Problem(display, "row 1", f"no 'name' column (expected columns: {', '.join(LEADER_COLUMNS)})"))
-    leaders, problems, seen = [], [], {}
-    for row in rows:
-        values = {key: value for key, value in row.values.items() if key in LEADER_COLUMNS and value != ""}
-        try:
-            leader = Leader.model_validate(values)
-            leader._source = f"row {row.number}"
-        except ValidationError as exc:
-            for err in exc.errors():
-                column = str(err["loc"][0]) if err["loc"] else "name"
-                message = "required but empty" if err["type"] == "missing" else _message(err)
-                problems.append(Problem(display, f"row {row.number}, column {column}", message))
-            continue
-        key = leader.name.casefold()
-        if key in seen:
-            problems.append(Problem(display, f"row {row.number}, column name",
-                                    f"{leader.name!r} is already listed in row {seen[key]}; each leader once"))
-        seen.setdefault(key, row.number)
-        leaders.append(leader)
-    if problems:
-        raise ConfigError(problems)
-    return leaders
 
 
 def json_schema() -> dict[str, Any]:

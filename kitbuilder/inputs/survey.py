@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 from .tables import read_table
-from .usertext import NAME_MAX
+from ..usertext import NAME_MAX
 
 __all__ = ["COLUMNS", "SurveyData", "SurveyRow", "load_survey"]
 
