@@ -52,8 +52,20 @@ def test_the_title_slide_names_the_organisation_date_venue_and_logo(example_buil
     assert "Fjordby Kommune & Forsyning" in texts
     assert "tisdag 2 februari 2027" in texts
     assert "09:00–10:30" in texts
-    assert "Rådhuset, mødelokale 2" in texts
+    assert "Rådhuset, mötesrum 2" in texts  # the config's Swedish venue
     assert any(shape.shape_type == 13 for shape in slide.shapes)  # the logo picture
+
+
+@pytest.mark.parametrize("locale, venue, facilitator", [
+    ("da", "Rådhuset, mødelokale 2", "Mette Holm, HR"),
+    ("sv", "Rådhuset, mötesrum 2", "Mette Holm, HR"),
+    ("nb", "Rådhuset, møterom 2", "Mette Holm, HR"),
+])
+def test_each_locale_deck_prints_its_own_venue(example_build, locale, venue, facilitator):
+    texts = slide_texts(deck(example_build, locale, DECKS[0]).slides[0])
+    assert venue in texts and facilitator in texts
+    others = {"Rådhuset, mødelokale 2", "Rådhuset, mötesrum 2", "Rådhuset, møterom 2"} - {venue}
+    assert not others & set(texts)
 
 
 @pytest.mark.parametrize("locale, slots", [

@@ -8,6 +8,7 @@ import pytest
 from docx import Document
 
 from kitbuilder import build, load_config
+from kitbuilder.inputs.config import config_for_locale
 from kitbuilder.kits import CARD_FIELDS, THEMES
 from kitbuilder.locales import load_locale
 
@@ -145,7 +146,7 @@ def test_the_checklist_computes_clock_times_in_the_locales_format(example_build,
 
 def test_the_swedish_checklist_is_swedish(example_build):
     path = doc_path(example_build, "sv", "01-facilitator-checklist.docx")
-    config = load_config(EXAMPLE)
+    config = config_for_locale(load_config(EXAMPLE), "sv")
     typed_by_the_organisation = " ".join([config.organisation.name] + [
         getattr(getattr(config.workshops, step), field) for step in ("prepare", "qualify", "concretise")
         for field in ("venue", "facilitator")]).split()

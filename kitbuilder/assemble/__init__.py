@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from .. import kits
 from ..colours import contrast_warnings
-from ..inputs.config import Config
+from ..inputs.config import Config, config_for_locale
 from ..locales import LocaleContent
 from ..model import Branding, Document, Kit, LocaleKit, Organisation
 from ..inputs.survey import SurveyData
@@ -34,7 +34,6 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
     already applied; ``logo`` is the prepared logo image (see :mod:`kitbuilder.assets`) and
     ``survey`` the checked survey results (see :mod:`kitbuilder.inputs.survey`).
     """
-    organisation = Organisation(config.organisation.name, config.organisation.short_name)
     colours = config.branding.colours
     # Only colours the config names are applied, so a restyled template keeps its own.
     chosen = {name: getattr(colours, name) if name in colours.model_fields_set else None
@@ -45,14 +44,14 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
         font=config.branding.font,
     )
     warnings = minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
-    locales = tuple(
-        _locale_kit(config, contents[code], organisation, branding, survey) for code in config.locales
-    )
-    return Kit(organisation, locales, warnings)
+    locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey)
+                    for code in config.locales)
+    return Kit(locales[0].organisation, locales, warnings)
 
 
-def _locale_kit(config: Config, content: LocaleContent, organisation: Organisation,
-                branding: Branding, survey: SurveyData | None) -> LocaleKit:
+def _locale_kit(config: Config, content: LocaleContent, branding: Branding, survey: SurveyData | None) -> LocaleKit:
+    """One locale's kit; ``config`` holds that locale's texts only (see :func:`config_for_locale`)."""
+    organisation = Organisation(config.organisation.name, config.organisation.short_name)
     text = content.text
     wellbeing = wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
     leaders = dialogue_leaders(config, content, organisation)

@@ -36,7 +36,7 @@ from ..names import display_path
 from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "json_schema", "load_config"]
+__all__ = ["Config", "config_for_locale", "json_schema", "load_config"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -142,13 +142,20 @@ Line, RequiredLine = _text(LINE_MAX), _text(LINE_MAX, required=True)
 LongText = _text(LONG_MAX)
 
 
-def _localised(max_length: int) -> Any:
+#: Marks a field that takes one text for every locale or one per locale (see :func:`config_for_locale`).
+LOCALISED = "localised"
+
+
+def _localised(max_length: int, *, required: bool = False) -> Any:
     """Text in one language for every locale, or per locale: ``{da: …, sv: …}``."""
-    return Union[_text(max_length), dict[LocaleCode, _text(max_length)]]
+    text = _text(max_length, required=required)
+    return Annotated[Union[text, dict[LocaleCode, text]], LOCALISED]
 
 
-LocalisedTitle, LocalisedParagraph, LocalisedText = (
-    _localised(TITLE_MAX), _localised(PARAGRAPH_MAX), _localised(LONG_MAX))
+LocalisedName, LocalisedLine, LocalisedTitle, LocalisedParagraph, LocalisedText = (
+    _localised(NAME_MAX), _localised(LINE_MAX), _localised(TITLE_MAX), _localised(PARAGRAPH_MAX),
+    _localised(LONG_MAX))
+RequiredLocalisedLine = _localised(LINE_MAX, required=True)
 
 
 class _Model(BaseModel):
@@ -158,7 +165,7 @@ class _Model(BaseModel):
 # --- sections -------------------------------------------------------------------------------
 
 class Organisation(_Model):
-    name: RequiredLine
+    name: RequiredLocalisedLine
     """The organisation's full name, printed on every document."""
     short_name: Annotated[str, Field(min_length=1, max_length=60)]
     """A short name; the output folder is named after it."""
@@ -193,8 +200,8 @@ def _workshop_model(step: kits.StepSpec) -> type[_Model]:
         __doc__=f"Workshop step '{step.id}' ({step.default_minutes} minutes by default).",
         date=(dt.date | None, Field(None, description="The day of the workshop (YYYY-MM-DD).")),
         start=(Annotated[ClockTime, BeforeValidator(_clock)], Field(dt.time(9, 0), description="Start time, HH:MM.")),
-        venue=(Line, Field("", description="Where the workshop takes place.")),
-        facilitator=(Line, Field("", description="Who leads the workshop.")),
+        venue=(LocalisedLine, Field("", description="Where the workshop takes place.")),
+        facilitator=(LocalisedLine, Field("", description="Who leads the workshop.")),
         minutes=(dict[row_ids, Annotated[int, Field(gt=0, le=600)]],  # type: ignore[valid-type]
                  Field({}, description="Minutes per run-sheet row id, overriding the defaults.")),
     )
@@ -266,9 +273,13 @@ class Leader(_Model):
     """The leader's own manager."""
     email: Line = ""
     """The leader's e-mail address, for the calendar invitation."""
+    manager_email: Line = ""
+    """The manager's e-mail address: the manager is invited to the dialogue meeting too."""
+    locale: LocaleCode | None = None
+    """The leader's language (their e-mail and attached files); by default the config's first locale."""
     meeting: Annotated[dt.datetime, BeforeValidator(_naive_datetime)] | None = None
     """The dialogue meeting, YYYY-MM-DDTHH:MM (local time in the config's time zone)."""
-    place: Line = ""
+    place: LocalisedLine = ""
     """Where the dialogue meeting takes place."""
 
     _source: str = PrivateAttr(default="")
@@ -277,6 +288,13 @@ class Leader(_Model):
     def source(self) -> str:
         """Where the leader was listed, e.g. ``leaders.csv, row 7`` (empty when inline)."""
         return self._source
+
+
+class Person(_Model):
+    name: RequiredName
+    """The person's name."""
+    email: RequiredLine
+    """Their e-mail address."""
 
 
 class Dialogue(_Model):
@@ -288,21 +306,23 @@ class Dialogue(_Model):
     """Length of the dialogue meeting (and of each follow-up meeting)."""
     follow_up_months: list[Annotated[int, Field(gt=0, le=36)]] = [2, 4, 6]
     """Follow-up meetings, in months after the dialogue meeting (31 January + 1 month is 28 or 29 February)."""
-    place: Line = ""
+    place: LocalisedLine = ""
     """The usual meeting place, for leaders who have none of their own."""
+    organiser: Person | None = None
+    """Who sends the meeting invitations (the calendar files' organiser): {name, email}."""
 
 
 class Offer(_Model):
-    title: RequiredLine
+    title: RequiredLocalisedLine
     """The offer's name, e.g. a seminar or a sparring programme."""
-    description: LongText = ""
+    description: LocalisedText = ""
     """What it is and how to take part."""
 
 
 class Contact(_Model):
     name: RequiredName
     """The contact person's name."""
-    role: Line = ""
+    role: LocalisedLine = ""
     """What to contact them about."""
     email: Line = ""
     """E-mail address."""
@@ -334,11 +354,87 @@ class Survey(_Model):
     """The period to present; by default the latest in the file."""
     previous: str | None = None
     """The period to compare with; by default the one before the current."""
+    labels: dict[Annotated[str, Field(min_length=1, max_length=NAME_MAX)], dict[LocaleCode, RequiredName]] = {}
+    """Area and unit names per locale: {<name as in the file>: {da: …, sv: …}}; a name without one prints as in the file."""
 
     @model_validator(mode="before")
     @classmethod
     def _file_alone(cls, data: Any) -> Any:
         return {"file": data} if isinstance(data, str) else data
+
+
+def _country(value: str) -> str:
+    import holidays
+
+    code = value.strip().upper()
+    if code not in holidays.list_supported_countries():
+        raise ValueError(f"unknown country {value!r} (expected an ISO 3166 code such as DK, SE, NO or GB)")
+    return code
+
+
+class ClosedPeriod(_Model):
+    start: dt.date = Field(alias="from")
+    """The first day of the period (YYYY-MM-DD)."""
+    end: dt.date = Field(alias="to")
+    """The last day of the period (YYYY-MM-DD)."""
+    name: LocalisedLine = ""
+    """What the period is, e.g. the summer holiday."""
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ClosedPeriod:
+        if self.start > self.end:
+            raise ValueError(f"'from' ({self.start}) is after 'to' ({self.end})")
+        return self
+
+
+class Calendar(_Model):
+    """Working days: dates kitbuilder computes fall on them; dates you give are checked against them."""
+
+    country: Annotated[str, AfterValidator(_country)] | None = None
+    """Whose public holidays count, as an ISO 3166 code; by default the first locale's country (da: DK, sv: SE, nb: NO, en: GB)."""
+    closed: list[ClosedPeriod] = []
+    """Periods with no meetings, e.g. [{from: 2027-07-05, to: 2027-07-30, name: summer holiday}]."""
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower() == "localhost"
+
+
+class Mail(_Model):
+    """The organisation's mail server, for ``kitbuilder send``; the password is never in the config."""
+
+    host: RequiredLine
+    """The SMTP server, e.g. smtp.office365.com."""
+    port: int = Field(587, gt=0, lt=65536)
+    """The SMTP port: 587 for STARTTLS, 465 for SSL."""
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    """How the connection is encrypted; none only for a server on this machine (127.0.0.1)."""
+    username: Line = ""
+    """The login name, when the server asks for one (the password comes from KITBUILDER_SMTP_PASSWORD or a prompt)."""
+    sender: Person = Field(alias="from")
+    """Who the e-mails come from: {name, email}."""
+    reply_to: Line = ""
+    """Where replies go, when not to the sender."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError("a password never goes in the config: set KITBUILDER_SMTP_PASSWORD, "
+                             "or let kitbuilder send ask for it")
+        return data
+
+    @model_validator(mode="after")
+    def _plain_only_here(self) -> Mail:
+        if self.security == "none" and not _loopback(self.host):
+            raise ValueError(f"security: none sends the password and the mail unencrypted; only for a server "
+                             f"on this machine (host is {self.host!r}); use starttls or ssl")
+        return self
 
 
 class Config(_Model):
@@ -372,6 +468,10 @@ class Config(_Model):
     """The leader's dialogue with their own manager."""
     support: Support = Support()
     """The support offered after a leadership evaluation."""
+    calendar: Calendar = Calendar()
+    """Public holidays and closed periods: computed dates fall on working days."""
+    mail: Mail | None = None
+    """The mail server that kitbuilder send uses."""
     text: dict[LocaleCode, dict[str, Union[LongText, list[LongText]]]] = {}
     """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
 
@@ -548,11 +648,6 @@ def _cross_checks(config: Config, doc: YamlDocument) -> list[Problem]:
         if theme.id in kits.THEMES:
             problems.append(doc.problem(("themes", "custom", index, "id"),
                                         f"{theme.id!r} is one of the twelve built-in themes; pick another id"))
-        if isinstance(theme.title, dict):
-            for code in config.locales:
-                if code not in theme.title:
-                    problems.append(doc.problem(("themes", "custom", index, "title"),
-                                                f"no title for locale {code!r}; give one per built locale or one text for all"))
     for index, theme_id in enumerate(config.themes.parked):
         if theme_id in config.themes.ratings:
             problems.append(doc.problem(("themes", "parked", index), f"{theme_id!r} is also rated; a theme goes "
@@ -570,9 +665,58 @@ def _cross_checks(config: Config, doc: YamlDocument) -> list[Problem]:
             problems.append(doc.problem(("leaders", index, "name"),
                                         f"{leader.name!r} is already listed as leaders[{first_row[key]}]; each leader once"))
         first_row.setdefault(key, index)
+    problems += [doc.problem(path, f"no text for locale {code!r}; give one per built locale or one text for all")
+                 for path, code in _missing_locales(config, config.locales)]
     if config.leaders and config.leaders_file:
         problems.append(doc.problem(("leaders_file",), "give leaders inline or leaders_file, not both"))
     return problems
+
+
+def _missing_locales(value: Any, codes: list[str], path: tuple = ()) -> list[tuple[tuple, str]]:
+    """(field path, locale) of every per-locale text that lacks one of ``codes``."""
+    missing: list[tuple[tuple, str]] = []
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            item, key = getattr(value, name), path + (info.alias or name,)
+            if LOCALISED in info.metadata and isinstance(item, dict):
+                missing += [(key, code) for code in codes if code not in item]
+            else:
+                missing += _missing_locales(item, codes, key)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            missing += _missing_locales(item, codes, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            missing += _missing_locales(item, codes, path + (key,))
+    return missing
+
+
+def config_for_locale(config: Config, code: str) -> Config:
+    """``config`` with every per-locale text replaced by locale ``code``'s text.
+
+    Assembly works on one locale at a time and sees plain strings only.
+    """
+    return _resolve(config, code)  # model_copy keeps private attributes (the file, leaders' rows)
+
+
+def _resolve(value: Any, code: str) -> Any:
+    if isinstance(value, BaseModel):
+        updates = {}
+        for name, info in type(value).model_fields.items():
+            item = getattr(value, name)
+            new = item.get(code, "") if LOCALISED in info.metadata and isinstance(item, dict) else _resolve(item, code)
+            if new is not item:
+                updates[name] = new
+        if not updates:
+            return value
+        return value.model_copy(update=updates)
+    if isinstance(value, list):
+        items = [_resolve(item, code) for item in value]
+        return items if any(a is not b for a, b in zip(items, value)) else value
+    if isinstance(value, dict):
+        items = {key: _resolve(item, code) for key, item in value.items()}
+        return items if any(items[key] is not value[key] for key in value) else value
+    return value
 
 
 def _text_override_problems(doc: YamlDocument) -> list[Problem]:
