@@ -146,7 +146,7 @@ def test_the_results_kit_needs_a_survey_only_when_asked_for(write_config, run):
 
 
 @pytest.mark.parametrize("survey, expected", [
-    ("unit;area;period;score\nA;B;2026;50\n", "survey.csv: row 1, column respondents: missing column"),
+    ("unit;area;period;respondents\nA;B;2026;10\n", "survey.csv: row 1, column score: missing column"),
     ("unit;area;period;score;respondents\nA;B;2026;high;10\n", "survey.csv: row 2, column score: expected a number"),
     ("", "survey.csv: the file is empty"),
     ("unit;area;period;score;respondents\nA;B;2026;150;10\n", "row 2, column score: 150 is outside the scale 0–100"),
