@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -174,7 +175,8 @@ def _score(value: object, scale: tuple[float, float]) -> float:
     """A score on ``scale``: a number, a decimal comma, or a percentage on a 0–100 scale."""
     low, high = scale
     if isinstance(value, Percent):
-        number = value * 100 if high > 1 else float(value)
+        # shifted in decimal, as the cell shows it: 0.55 is 55, not 55.000000000000014
+        number = float(Decimal(repr(float(value))).scaleb(2)) if high > 1 else float(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
     else:
