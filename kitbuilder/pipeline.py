@@ -74,7 +74,7 @@ def _survey(config: Config) -> SurveyData | None:
     """The checked survey results, when the results-meeting kit is built.
 
     A leader whose unit the survey does not cover is a warning, not an error: their handout
-    shows the organisation's results.
+    shows the organisation's results. So is a label for a name the survey does not hold.
     """
     if "results-meeting" not in config.kits or config.survey is None:
         return None
@@ -94,6 +94,9 @@ def _survey(config: Config) -> SurveyData | None:
     warnings = [f"{leaders_file}: {leader.source or f'leaders[{index}]'}: leader {leader.name!r}: unit {leader.unit!r} "
                 f"is not in {display}; their results handout shows only the organisation's results"
                 for index, leader in enumerate(config.leaders) if leader.unit and leader.unit not in data.units]
+    named = {*data.areas, *data.units, *(leader.unit for leader in config.leaders)}
+    warnings += [f"{config.file}: survey.labels.{name}: no area or unit is named {name!r} in {display} "
+                 f"(names are compared as written)" for name in settings.labels if name not in named]
     return replace(data, warnings=data.warnings + tuple(warnings))
 
 

@@ -141,15 +141,29 @@ def test_wide_and_sheet_per_period_files_give_the_same_charts_as_long(tmp_path, 
     assert areas == ["Trust", "Workload"] and overall["2026"][1] == (50 * 10 + 72.5 * 1204) / 1214
 
 
+def test_numbers_as_survey_tools_write_them(tmp_path):
+    from kitbuilder.inputs.survey import load_survey
+
+    (tmp_path / "survey.csv").write_text("Unit\tArea\tPeriod\tScore\tRespondents\n"
+                                         "A\tTrust\t2026\t72,5 %\t1,204\nB\tTrust\t2026\t68.25\t12\n"
+                                         "C\tTrust\t2026\t–\t1.000.000\n", encoding="utf-8")
+    data = load_survey(tmp_path / "survey.csv", "survey.csv", (0, 100))
+    assert [(r.unit, r.score, r.respondents) for r in data.rows] == [("A", 72.5, 1204), ("B", 68.25, 12),
+                                                                     ("C", None, 1_000_000)]
+    assert data.warnings == ("survey.csv: 1 missing value (blank, -, –, —, n/a, *), left out of every average, "
+                             "highlight and chart: row 4, column Score",)
+
+
 def test_survey_labels_print_each_locales_names(tmp_path, write_config):
     (tmp_path / "survey.csv").write_text(LONG, encoding="utf-8")
     config = load_config(write_config(
         "organisation: {name: Testby, short_name: testby}\nlocales: [da, en]\nkits: [results-meeting]\n"
         "survey:\n  file: survey.csv\n  labels:\n"
         "    Trust: {da: Tillid, en: Trust in management}\n    Workload: {da: Arbejdsmængde}\n"
-        "    North: {da: Nord, en: North side}\n"
+        "    North: {da: Nord, en: North side}\n    Trsut: {da: Tillid}\n"
         "leaders: [{name: Ann, unit: North}]\n"))
     report = build(config, tmp_path / "out")
+    assert any("survey.labels.Trsut: no area or unit is named 'Trsut'" in w for w in report.kit.warnings)
     for locale, trust, workload, north in (("da", "Tillid", "Arbejdsmængde", "Nord"),
                                            ("en", "Trust in management", "Workload", "North side")):
         deck = report.root / locale / "30-results-meeting.pptx"

@@ -106,9 +106,10 @@ class _Reader:
         columns = table.columns
         header = table.where(table.header_row)
         long = "area" in columns or "score" in columns
-        problems = [f"{header}, column {column}" for column in ("area", "score") if long and column not in columns]
+        missing = [column for column in ("area", "score") if long and column not in columns]
         if "period" not in columns and not table.sheet:
-            problems.append(f"{header}, column period")
+            missing.append("period")
+        problems = [table.where(table.header_row, column) for column in missing]
         for where in problems:
             self.problem(where, f"missing column ({_SHAPES})")
         if not long and not table.others:

@@ -59,8 +59,11 @@ class Table:
 
     def where(self, row: int, column: str = "") -> str:
         """A cell as the user finds it: ``sheet '2026', row 7, column Møde``."""
-        sheet = f"sheet {self.sheet!r}, " if self.name_sheet else ""
-        return f"{sheet}row {row}, column {self.columns.get(column, column)}" if column else f"{sheet}row {row}"
+        return _place(self.sheet if self.name_sheet else "", row, self.columns.get(column, column))
+
+
+def _place(sheet: str, row: int, column: str = "") -> str:
+    return (f"sheet {sheet!r}, " if sheet else "") + f"row {row}" + (f", column {column}" if column else "")
 
 
 def normalise_header(text: object) -> str:
@@ -133,7 +136,7 @@ def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[s
             candidates.append((sum(1 for key in keys if key), filled, number, cells))
     if not candidates:
         return None
-    *_, header_row, header = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+    *_, header_row, header = max(candidates, key=lambda c: c[:3])  # a tie: the lower row
     columns: dict[str, str] = {}
     names: dict[int, str] = {}
     problems = []
@@ -143,8 +146,7 @@ def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[s
             continue  # a column without a header holds nothing we read
         key = words.get(normalise_header(written))
         if (key or written) in names.values():
-            sheet = f"sheet {name!r}, " if name_sheet else ""
-            problems.append(Problem(display, f"{sheet}row {header_row}, column {written}",
+            problems.append(Problem(display, _place(name if name_sheet else "", header_row, written),
                                     f"the same column as {columns.get(key, written)!r}; give each column once"))
             continue
         names[index] = key or written
@@ -154,7 +156,7 @@ def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[s
         raise InputError(problems)
     rows = tuple(Row(number, {names[i]: value for i, value in enumerate(cells) if i in names})
                  for number, cells in lines if number > header_row and any(cell_text(cell) for cell in cells))
-    others = tuple(name_ for name_ in names.values() if name_ not in columns)
+    others = tuple(column for column in names.values() if column not in columns)
     return Table(name, header_row, columns, others, rows, name_sheet)
 
 
