@@ -154,6 +154,18 @@ def test_numbers_as_survey_tools_write_them(tmp_path):
                              "highlight and chart: row 4, column Score",)
 
 
+def test_without_counts_every_unit_is_shown_and_counts_once(tmp_path, write_config):
+    (tmp_path / "survey.csv").write_text("Enhed;Periode;Trust;Workload\nNorth;2026;70;50\nKitchen;2026;10;*\n",
+                                         encoding="utf-8")
+    report = build(load_config(write_config(CONFIG + "survey: survey.csv\n")), tmp_path / "out")
+    deck = report.root / "da" / "30-results-meeting.pptx"
+    (areas, overall), (units, unit_series) = _charts(deck)
+    assert overall == {"2026": [40.0, 50.0]} and units == ["North", "Kitchen"]
+    assert unit_series == {"2026": [60.0, 10.0]}
+    assert load_locale("da").get("results_meeting.overall_note_no_count").format(
+        scale="0–100", current="2026") in _slide_text(deck)
+
+
 def test_survey_labels_print_each_locales_names(tmp_path, write_config):
     (tmp_path / "survey.csv").write_text(LONG, encoding="utf-8")
     config = load_config(write_config(

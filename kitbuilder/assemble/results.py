@@ -66,8 +66,7 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
         return sum(r.score * r.respondents for r in rows) / total if total else None
 
     def unit_average(unit: str, period: str | None) -> float | None:
-        values = [score[key] for area in survey.areas
-                  if score.get(key := (unit, area, period)) is not None]
+        values = [value for area in survey.areas if (value := score.get((unit, area, period))) is not None]
         return sum(values) / len(values) if values else None
 
     def unit_rows(unit: str) -> tuple[ResultRow, ...]:
