@@ -39,6 +39,18 @@ _Loader.add_implicit_resolver(
 _Loader.add_constructor(
     "tag:yaml.org,2002:int",
     lambda loader, node: int(node.value, 16 if node.value.startswith("0x") else 10))
+
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    # a day the calendar lacks (2027-02-31) stays text, so the config check names its field
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),

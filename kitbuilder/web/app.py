@@ -317,16 +317,17 @@ async def save_form(request: Request) -> Response:
 
 #: Config keys an upload may be used as, straight from the form's upload buttons.
 UPLOAD_TARGETS = {"leaders_file": ("leaders_file",), "survey": ("survey", "file"), "branding.logo": ("branding", "logo")}
+_UPLOAD_SECTIONS = {"leaders_file": "leaders", "survey": "survey", "branding": "branding"}
 
 
 async def upload(request: Request) -> Response:
     project = _project(request)
-    form = await request.form(max_files=1)
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        raise ProjectError("no file was sent (multipart field 'file')")
-    name = await run_in_threadpool(project.store, upload.filename, upload.file, request.app.state.max_upload)
-    target = UPLOAD_TARGETS.get(str(form.get("use_as", "")))
+    async with request.form(max_files=1) as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise ProjectError("no file was sent (multipart field 'file')")
+        name = await run_in_threadpool(project.store, upload.filename, upload.file, request.app.state.max_upload)
+        target = UPLOAD_TARGETS.get(str(form.get("use_as", "")))
     if target is None:
         if _wants_json(request):
             return JSONResponse({"name": name}, status_code=201)
@@ -341,8 +342,7 @@ async def upload(request: Request) -> Response:
     if check.valid:
         if _wants_json(request):
             return JSONResponse({"name": name, "saved": True}, status_code=201)
-        return RedirectResponse(_project_url(project, target[0].split(".")[0] if target[0] != "leaders_file"
-                                             else "leaders"), status_code=303)
+        return RedirectResponse(_project_url(project, _UPLOAD_SECTIONS[target[0]]), status_code=303)
     return await run_in_threadpool(_not_saved, request, project, text, check)
 
 

@@ -101,15 +101,17 @@ class Builds:
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
         reader.start()
-        for line in process.stdout:
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue
-            with self._lock:
-                _apply(state, message)
+        with process.stdout:
+            for line in process.stdout:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                with self._lock:
+                    _apply(state, message)
         process.wait()
         reader.join(timeout=5)
+        process.stderr.close()
         with self._lock:
             if state.state == "running":  # the child ended without telling how
                 tail = b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:]

@@ -103,14 +103,17 @@ def _mapping_indent(text: str) -> int:
 
 
 def _yaml_value(value: Any) -> Any:
-    """Python values as the config writes them: clock times quoted ("09:00"), mappings in
-    block style, lists of plain words as flow lists ([da, sv])."""
+    """Python values as the config writes them: clock times quoted ("09:00"), mappings of
+    numbers and lists of plain words in flow style ({importance: 4, success: 2}, [da, sv]),
+    other mappings in block style."""
     if isinstance(value, dt.time):
         return DoubleQuotedScalarString(value.strftime("%H:%M"))
     if isinstance(value, dict):
         mapping = CommentedMap()
         for key, item in value.items():
             mapping[key] = _yaml_value(item)
+        if value and all(isinstance(item, (int, float)) for item in value.values()):
+            mapping.fa.set_flow_style()
         return mapping
     if isinstance(value, (list, tuple)):
         sequence = CommentedSeq(_yaml_value(item) for item in value)
