@@ -13,7 +13,6 @@ import pytest
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from kitbuilder.cli import cli
 from kitbuilder.inputs.config import Organisation
 from kitbuilder.web.app import SESSION_COOKIE, create_app
 
@@ -456,8 +455,3 @@ def test_progress_counts_every_document_and_every_pdf(tmp_path):
     assert heard[-1] == (len(report.entries), len(report.entries))
     assert [done for done, _ in heard] == sorted(done for done, _ in heard) and len({t for _, t in heard}) == 1
 
-
-def test_serve_is_documented_in_the_readme():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "kitbuilder serve" in readme
-    assert cli.commands["serve"].help

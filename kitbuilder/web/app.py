@@ -31,6 +31,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..colours import needed_contrast
+from ..inputs.leaders import LEADER_COLUMNS
+from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
 from ..inputs.tables import read_table
 from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
@@ -190,7 +192,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         themes=form.themes(), map_fields=ui.text["wellbeing_plan"]["map"]["fields"],
         build_locales=[(code, load_locale(code).name) for code in config_locales],
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
-        previews=_previews(project), languages={code: load_locale(code).name for code in available_locales()},
+        previews=_previews(project), leader_columns=LEADER_COLUMNS, survey_columns=SURVEY_COLUMNS,
+        table_types="CSV, XLSX", languages={code: load_locale(code).name for code in available_locales()},
     )
     return _page(request, "project.html", status, **context)
 
