@@ -21,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -186,6 +187,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         yaml_posted=yaml_posted, problems=check.problems, unplaced=form.problems, warnings=check.warnings,
         notice=notice, saved=text == saved, build=builds.status(project).json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
+        number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
         placement=_placement, needed=needed_contrast, contrast_note=lambda name, colour: _contrast_note(words, name, colour),
         leaders=_leaders_table(project, data or {}, check.problems),
         survey=_survey_summary(project, data or {}),
