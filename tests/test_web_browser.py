@@ -158,8 +158,8 @@ def test_a_person_builds_and_downloads_a_kit_in_the_browser(server, tmp_path):
         # 6. done: the contact sheet, the print pack and the ZIP
         expect(page.locator("#build-done")).to_be_visible(timeout=180_000)
         expect(page.locator("#results")).to_be_visible()
-        page.locator("#build-done").scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -120)")
+        page.locator("#build-done").evaluate("element => element.scrollIntoView()")
+        page.evaluate("window.scrollBy(0, -230)")
         shot(page, "06-built")
         with context.expect_page() as opened:
             page.get_by_role("link", name="Contact sheet: Dansk").click()

@@ -118,7 +118,7 @@ class Builds:
                 state.state = "failed"
                 state.problems = [{"file": "", "line": None, "field": "",
                                    "message": "the build stopped unexpectedly" + (": " + " ".join(tail) if tail else "")}]
-            state.seconds = time.monotonic() - state.started
+                state.seconds = time.monotonic() - state.started
             self._processes.pop(folder, None)
 
 
@@ -132,6 +132,7 @@ def _apply(state: BuildState, message: dict) -> None:
         state.problems = message.get("problems", [])
         state.flags = message.get("flags", [])
         state.locales = message.get("locales", [])
+        state.seconds = time.monotonic() - state.started
         if state.state == "done":
             state.done = state.total
 
