@@ -196,12 +196,14 @@ def post_section(client, project, section, changes: dict, **kwargs):
 
 def test_a_form_edit_of_a_commented_config_changes_only_what_was_edited(client, workspace):
     folder = example_project(workspace)
-    before = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
-    for section in ("organisation", "languages", "workshops", "themes", "action_cards", "leaders", "dialogue",
-                    "survey", "branding", "support"):
-        response = post_section(client, "fjordby", section, {})
-        assert response.status_code == 303, (section, response.text[:2000])
-        assert (folder / "kitbuilder.yaml").read_text(encoding="utf-8") == before, section
+    starter = small_project(client, "Starter")
+    for project in (starter, folder):  # every section saved as shown: not a byte changes
+        before = (project / "kitbuilder.yaml").read_text(encoding="utf-8")
+        for section in ("organisation", "languages", "workshops", "themes", "action_cards", "leaders", "dialogue",
+                        "survey", "branding", "support"):
+            response = post_section(client, project.name, section, {})
+            assert response.status_code == 303, (section, response.text[:2000])
+            assert (project / "kitbuilder.yaml").read_text(encoding="utf-8") == before, (project.name, section)
     response = post_section(client, "fjordby", "workshops", {"workshops.qualify.venue": "Kulturhuset",
                                                              "workshops.prepare.start": "08:30"})
     assert response.status_code == 303 and response.headers["location"] == "/projects/fjordby#workshops"
@@ -318,6 +320,33 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
     assert client.get(f"/projects/{name}", headers=JSON).json()["files"][0]["kit"] == "leader-dialogue"
 
 
+def test_the_last_builds_contact_sheet_is_served_per_locale(client, workspace):
+    folder = example_project(workspace)
+    sheet = folder / "output" / "fjordby" / "da" / "preview" / "contact-sheet.html"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text("<!doctype html><title>Kontaktark</title>", encoding="utf-8")
+    (folder / "output" / "fjordby" / "manifest.json").write_text(
+        '{"files": [{"file": "da/preview/contact-sheet.html", "kit": "preview", "locale": "da", "bytes": 38}]}',
+        encoding="utf-8")
+    response = client.get("/projects/fjordby/preview/da")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "Kontaktark" in response.text
+    assert client.get("/projects/fjordby/preview/sv").status_code == 404
+    assert client.get("/projects/fjordby/preview/xx").status_code == 404
+    assert 'href="/projects/fjordby/preview/da"' in client.get("/projects/fjordby").text
+
+
+def test_brand_colours_show_their_print_contrast(client, workspace):
+    folder = example_project(workspace)
+    page = client.get("/projects/fjordby", headers={"Accept-Language": "da"}).text
+    assert "Kontrast mod hvidt 8,7:1, læsbar på tryk (kræver 4,5:1)." in page
+    response = post_section(client, "fjordby", "branding", {"branding.colours.primary": "#ffcc00"})
+    assert response.status_code == 303
+    assert 'primary: "#FFCC00"' in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    page = client.get("/projects/fjordby").text
+    assert "Contrast on white only 1.5:1" in page and "below WCAG AA" in page
+
+
 def test_a_build_that_fails_reports_its_problems(client, workspace):
     folder = small_project(client)
     name = folder.name
@@ -419,6 +448,7 @@ def test_with_a_token_every_request_needs_it(workspace):
         assert client.get("/static/app.css").status_code == 200
         assert client.get("/", headers={"Authorization": "Bearer s3cret-code", **JSON}).status_code == 200
         assert client.get("/", headers={"Authorization": "Bearer wrong", **JSON}).status_code == 401
+        assert 'name="token"' in client.get("/login").text
         assert client.post("/login", data={"token": "wrong"}).status_code == 401
         response = client.post("/login?next=/", data={"token": "s3cret-code"}, follow_redirects=False)
         assert response.status_code == 303

@@ -16,7 +16,6 @@ import sys
 import time
 import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright

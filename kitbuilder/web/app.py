@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -39,7 +38,7 @@ from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
 from ..errors import InputError
 from .builds import BuildRunning, Builds
-from .forms import OTHER, FormBuilder, apply_section, section_ids
+from .forms import FormBuilder, apply_section, section_ids
 from .i18n import Words, negotiate
 from .projects import NotFound, Project, ProjectError, TooLarge, Workspace, problem_json
 from .roundtrip import RoundTrip, plain
@@ -215,9 +214,11 @@ def _contrast_note(words: Words, name: str, colour: str | None) -> str:
 
     if not isinstance(colour, str) or len(colour) != 7:
         return ""
-    ratio = contrast_ratio(colour, "#FFFFFF")
-    key = "form.contrast_ok" if ratio >= needed_contrast(name) else "form.contrast_warning"
-    return words(key, ratio=f"{ratio:.1f}", needed=f"{needed_contrast(name):g}")
+    ratio, needed = contrast_ratio(colour, "#FFFFFF"), needed_contrast(name)
+    key = "form.contrast_ok" if ratio >= needed else "form.contrast_warning"
+    babel = load_locale(words.code).babel
+    return words(key, ratio=format_decimal(round(ratio, 1), format="0.0", locale=babel),
+                 needed=format_decimal(needed, format="0.0", locale=babel))
 
 
 def _is_config_problem(problem, project: Project) -> bool:
@@ -491,6 +492,3 @@ def _cross_site(request: Request) -> bool:
     host = request.headers.get("host", "")
     return origin == "null" or urlsplit(origin).netloc.lower() != host.lower()
 
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)

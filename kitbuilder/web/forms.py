@@ -95,6 +95,8 @@ class Field:
     problems: list[str] = field(default_factory=list)
     #: The input's name when it differs from the path (a new row is written after the others).
     form_name: str = ""
+    #: A section the config may leave out (``survey:``): written only when something is filled in.
+    optional: bool = False
 
     @property
     def name(self) -> str:
@@ -224,6 +226,7 @@ class FormBuilder:
         made = self._field(path, annotation, metadata, value)
         made.help = info.description or made.help
         made.required = info.is_required() and not optional
+        made.optional = optional
         if made.default is None and default not in (None, "", [], {}):
             made.default = default
         made.problems = self._problems_at(made.name) if made.kind not in {"group", "rows"} else []
@@ -364,9 +367,6 @@ class FormBuilder:
 
 # --- from a posted form to edits of the YAML ------------------------------------------------
 
-_DELETE = object()
-
-
 def apply_section(document: RoundTrip, fields: list[Field], form) -> None:
     """Write what ``form`` changes in ``fields`` into ``document``; values left as they are
     are not touched, so their comments and layout stay."""
@@ -377,6 +377,8 @@ def apply_section(document: RoundTrip, fields: list[Field], form) -> None:
 
 
 def _apply(document: RoundTrip, made: Field, form) -> None:
+    if made.kind == "group" and made.optional and document.get(made.path) is None and not _filled(made, form):
+        return
     if made.kind in {"group", "cards"}:
         for child in made.children:
             _apply(document, child, form)
@@ -397,6 +399,15 @@ def _apply(document: RoundTrip, made: Field, form) -> None:
         _apply_localised(document, made, form)
         return
     _store(document, made.path, _posted(made, form), required=made.required, default=made.default)
+
+
+def _filled(made: Field, form) -> bool:
+    """Whether anything was typed into ``made`` or the fields inside it."""
+    names = [made.name] + [f"{made.name}@{code}" for code in made.locales] + \
+        [f"{made.name}.{row}" for row, _ in made.options if made.kind == "minutes"]
+    shown = "" if made.default is None else str(made.default)  # a choice left at its default is not typed
+    return any(str(form.get(name, "")).strip() not in {"", shown} for name in names) or \
+        any(_filled(child, form) for child in made.children)
 
 
 def _store(document: RoundTrip, path: Path_, value: Any, *, required: bool, default: Any = None) -> None:
@@ -479,8 +490,7 @@ def _apply_rows(document: RoundTrip, made: Field, form) -> None:
             removed.append(index)
             continue
         if index >= existing:  # the blank row: added only when something was typed into it
-            if not any(form.get(child.name, "").strip() or any(form.get(f"{child.name}@{c}", "").strip()
-                                                               for c in child.locales) for child in row):
+            if not any(_filled(child, form) for child in row):
                 continue
             target = len(document.get(made.path) or [])
             row = [_moved(child, made.path, target) for child in row]

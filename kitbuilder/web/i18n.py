@@ -7,7 +7,6 @@ the app too. The language is chosen from ``Accept-Language`` by Babel.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from babel import negotiate_locale
@@ -57,11 +56,6 @@ class Words:
 
     def section(self, key: str) -> Any:
         return _lookup(self.text, key, self.code)
-
-
-@lru_cache(maxsize=None)
-def _words(code: str) -> Words:
-    return Words(code)
 
 
 def _lookup(node: Any, key: str, code: str) -> Any:

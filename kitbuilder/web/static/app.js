@@ -137,8 +137,8 @@ function colourContrast() {
       const ratio = 1.05 / (luminance(input.value) + 0.05);
       const needed = Number(input.dataset.needed);
       const low = ratio < needed;
-      note.textContent = fill(low ? note.dataset.warning : note.dataset.ok,
-        { ratio: ratio.toFixed(1).replace(".", document.documentElement.lang === "en" ? "." : ","), needed: String(needed) });
+      const decimal = (value) => value.toFixed(1).replace(".", document.documentElement.lang === "en" ? "." : ",");
+      note.textContent = fill(low ? note.dataset.warning : note.dataset.ok, { ratio: decimal(ratio), needed: decimal(needed) });
       note.classList.toggle("low", low);
     }
     input.addEventListener("input", update);
