@@ -182,7 +182,7 @@ class _Counter:
         self._lock = threading.Lock()
 
     def advance(self, count: int = 1) -> None:
-        if self.progress is None:
+        if self.progress is None or count == 0:
             return
         with self._lock:
             self.done += count

@@ -480,8 +480,11 @@ def test_progress_counts_every_document_and_every_pdf(tmp_path):
     from kitbuilder import build, load_config
 
     heard = []
-    report = build(load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"]}), tmp_path,
+    report = build(load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"]}), tmp_path / "a",
                    progress=lambda done, total: heard.append((done, total)))
     assert heard[-1] == (len(report.entries), len(report.entries))
     assert [done for done, _ in heard] == sorted(done for done, _ in heard) and len({t for _, t in heard}) == 1
-
+    heard.clear()
+    support = load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"], "kits": ["evaluation-follow-up"]})
+    build(support, tmp_path / "b", pdf=True, progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(1, 2), (2, 2)]  # the support offers written, then converted by LibreOffice
