@@ -298,6 +298,24 @@ def test_a_leaders_file_shows_each_problem_on_its_row_until_it_is_fixed(client, 
     assert "has-error" not in client.get(f"/projects/{folder.name}").text.split('id="leaders-table"')[1][:5000]
 
 
+def test_a_survey_file_and_a_logo_are_uploaded_and_shown(client, workspace):
+    folder = small_project(client)
+    survey = (ROOT / "config" / "survey.csv").read_bytes()
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "survey"},
+                           files={"file": ("Resultater 2026.csv", survey)}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].endswith("#survey")
+    config = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert "survey:\n  file: resultater-2026.csv\n" in config
+    rows = len(survey.decode("utf-8-sig").strip().splitlines()) - 1
+    page = client.get(f"/projects/{folder.name}").text
+    assert f"Read from resultater-2026.csv: {rows} rows." in page and "Shape: a long table" in page
+    logo = (ROOT / "config" / "assets" / "logo.png").read_bytes()
+    client.post(f"/projects/{folder.name}/files", data={"use_as": "branding.logo"}, files={"file": ("Logo.PNG", logo)})
+    assert "logo: logo.png" in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert f'<img src="/projects/{folder.name}/files/logo.png"' in client.get(f"/projects/{folder.name}").text
+    assert client.get(f"/projects/{folder.name}/files/logo.png").content == logo
+
+
 # --- builds, previews, downloads ----------------------------------------------------------------
 
 def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, workspace):

@@ -38,7 +38,7 @@ from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
 from ..errors import InputError
 from .builds import BuildRunning, Builds
-from .forms import FormBuilder, apply_section, section_ids
+from .forms import FormBuilder, apply_section, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
 from .projects import NotFound, Project, ProjectError, TooLarge, Workspace, problem_json
 from .roundtrip import RoundTrip, plain
@@ -340,8 +340,8 @@ async def upload(request: Request) -> Response:
         return RedirectResponse(_project_url(project), status_code=303)
 
     def use(document: RoundTrip) -> None:
-        if target[0] == "survey" and isinstance(document.get(("survey",)), str):
-            document.set(("survey",), {"file": str(document.get(("survey",)))})
+        if target[0] == "survey":
+            survey_as_mapping(document)
         document.set(target, name)
 
     check, text = await run_in_threadpool(project.edit, use)

@@ -33,7 +33,7 @@ from ..inputs.yamlfile import format_path
 from ..locales import LocaleContent, available_locales, load_locale
 from .roundtrip import RoundTrip
 
-__all__ = ["SECTIONS", "Field", "FormBuilder", "apply_section"]
+__all__ = ["SECTIONS", "Field", "FormBuilder", "apply_section", "survey_as_mapping"]
 
 Path_ = tuple[str | int, ...]
 
@@ -367,11 +367,17 @@ class FormBuilder:
 
 # --- from a posted form to edits of the YAML ------------------------------------------------
 
+def survey_as_mapping(document: RoundTrip) -> None:
+    """``survey: results.csv`` written out as ``survey: {file: results.csv}``, to set a key beside the file."""
+    if isinstance(document.get(("survey",)), str):
+        document.set(("survey",), {"file": str(document.get(("survey",)))})
+
+
 def apply_section(document: RoundTrip, fields: list[Field], form) -> None:
     """Write what ``form`` changes in ``fields`` into ``document``; values left as they are
     are not touched, so their comments and layout stay."""
-    if isinstance(document.get(("survey",)), str) and any(f.path == ("survey",) for f in fields):
-        document.set(("survey",), {"file": str(document.get(("survey",)))})
+    if any(made.path == ("survey",) for made in fields):
+        survey_as_mapping(document)
     for made in fields:
         _apply(document, made, form)
 
