@@ -147,6 +147,18 @@ def test_a_valid_yaml_is_saved_and_an_invalid_one_is_not(client, workspace):
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # written atomically, no leftovers
 
 
+def test_a_config_that_is_not_yaml_still_opens_with_its_problem(client, workspace):
+    folder = example_project(workspace)
+    (folder / "kitbuilder.yaml").write_text("organisation:\n  name: [Fjordby\n", encoding="utf-8")  # edited by hand
+    page = client.get("/projects/fjordby")
+    assert page.status_code == 200
+    assert 'id="yaml-text"' in page.text and "not valid YAML" in page.text
+    assert '<section id="organisation"' not in page.text  # no form to show; the text can be fixed
+    assert 'id="build-button" disabled' in page.text
+    assert client.get("/projects/fjordby", headers=JSON).json()["problems"][0]["line"] == 3
+    assert "fjordby" in client.get("/").text
+
+
 def section_form(client, project: str, section: str) -> dict[str, list[str]]:
     """The values the section's form would post as the page shows it."""
     from html.parser import HTMLParser
@@ -276,6 +288,8 @@ def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(client, workspa
     big = b"name\n" + b"x" * (70 * 1024)
     assert client.post("/projects/fjordby/files", files={"file": ("big.csv", big)}).status_code == 413
     assert client.post("/projects/fjordby/files", files={"file": ("big.csv", b"n" * (64 * 1024 + 1))}).status_code == 413
+    huge = client.post("/projects/fjordby/files", files={"file": ("huge.csv", b"n" * (1024 * 1024))}, headers=JSON)
+    assert huge.status_code == 413 and "larger than" in huge.json()["error"]  # refused before it is read
     assert sorted(p.name for p in folder.iterdir()) == before
 
 

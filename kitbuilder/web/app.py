@@ -133,15 +133,21 @@ async def index(request: Request) -> Response:
     projects = request.app.state.workspace.projects()
     if _wants_json(request):
         return JSONResponse({"projects": [{"name": p.name, "url": _project_url(p)} for p in projects]})
-    summaries = [(project, _organisation(project)) for project in projects]
+    summaries = [(project, _organisation(project, _words(request).code)) for project in projects]
     return _page(request, "index.html", projects=summaries)
 
 
-def _organisation(project: Project) -> str:
-    try:
-        name = plain(RoundTrip(project.text()).get(("organisation", "name")))
-    except Exception:  # a broken file still lists its project
-        return ""
+def _organisation(project: Project, locale: str, data: dict | None = None) -> str:
+    """The organisation's name as the config gives it (in ``locale`` when it gives one per language)."""
+    if data is None:
+        try:
+            data = plain(RoundTrip(project.text()).data)
+        except Exception:  # a broken file still lists its project
+            return ""
+    organisation = data.get("organisation") if isinstance(data, dict) else None
+    name = organisation.get("name") if isinstance(organisation, dict) else None
+    if isinstance(name, dict):
+        name = name.get(locale) or next(iter(name.values()), "")
     return name if isinstance(name, str) else ""
 
 
@@ -182,7 +188,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     config_kits = [kit for kit in (data or {}).get("kits", KITS) if kit in KITS] if isinstance(data, dict) else []
     files = project.kit_files()
     context = dict(
-        project=project, url=_project_url(project), sections=sections, form=form, yaml_text=text,
+        title=_organisation(project, words.code, data) or project.name, project=project, url=_project_url(project), sections=sections, form=form, yaml_text=text,
         yaml_posted=yaml_posted, problems=check.problems, unplaced=form.problems, warnings=check.warnings,
         notice=notice, saved=text == saved, build=builds.status(project).json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
