@@ -112,7 +112,7 @@ def test_the_project_page_has_every_section_with_the_schemas_help(client, worksp
 
 
 @pytest.mark.parametrize("header, lang, heading", [
-    ("da-DK,da;q=0.9,en;q=0.8", "da", "Byg kittet"),
+    ("da-DK,da;q=0.9,en;q=0.8", "da", "Byg materialerne"),
     ("sv-SE", "sv", "Bygg materialet"),
     ("nb-NO,nb;q=0.9", "nb", "Bygg materiellet"),
     ("nn", "nb", "Bygg materiellet"),
