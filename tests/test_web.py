@@ -84,6 +84,8 @@ def test_project_names_are_made_safe(client, workspace):
     response = client.post("/projects", data={"name": "../../Søndre / ..hemmelig"}, headers=JSON)
     assert response.status_code == 201 and response.json()["name"] == "søndre-hemmelig"
     assert [p.name for p in workspace.iterdir()] == ["søndre-hemmelig"]
+    assert client.get(response.json()["url"]).status_code == 200
+    assert 'href="/projects/s%C3%B8ndre-hemmelig"' in client.get("/").text
     assert client.post("/projects", data={"name": "   "}).status_code == 400
 
 
