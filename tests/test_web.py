@@ -325,6 +325,11 @@ def test_a_survey_file_and_a_logo_are_uploaded_and_shown(client, workspace):
     rows = len(survey.decode("utf-8-sig").strip().splitlines()) - 1
     page = client.get(f"/projects/{folder.name}").text
     assert f"Read from resultater-2026.csv: {rows} rows." in page and "Shape: a long table" in page
+    example_project(workspace)  # builds the results meeting, so its survey is checked
+    broken = survey.decode("utf-8-sig").replace(";69.5;", ";seventy;", 1).encode("utf-8")
+    response = client.post("/projects/fjordby/files", data={"use_as": "survey"}, files={"file": ("survey.csv", broken)})
+    assert response.status_code == 422
+    assert "survey.csv: <code>row 2, column score</code>: expected a number (got &#39;seventy&#39;)" in response.text
     logo = (ROOT / "config" / "assets" / "logo.png").read_bytes()
     client.post(f"/projects/{folder.name}/files", data={"use_as": "branding.logo"}, files={"file": ("Logo.PNG", logo)})
     assert "logo: logo.png" in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")

@@ -185,16 +185,23 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     form = FormBuilder(words, data or {}, ui, [p for p in check.problems if _is_config_problem(p, project)])
     sections = [(section, form.section(section)) for section in section_ids()] if data is not None else []
     config_locales = form.locales
-    config_kits = [kit for kit in (data or {}).get("kits", KITS) if kit in KITS] if isinstance(data, dict) else []
+    kits_listed = data.get("kits", KITS) if isinstance(data, dict) else KITS
+    config_kits = [kit for kit in kits_listed if kit in KITS] if isinstance(kits_listed, list) else list(KITS)
     files = project.kit_files()
+    leaders = _leaders_table(project, data or {}, check.problems)
+    # problems in other files (the survey's, say) are listed at the top; the leaders' are on their rows
+    elsewhere = [p for p in check.problems
+                 if not _is_config_problem(p, project) and not (leaders and p.file == leaders["file"])]
     context = dict(
-        title=_organisation(project, words.code, data) or project.name, project=project, url=_project_url(project), sections=sections, form=form, yaml_text=text,
-        yaml_posted=yaml_posted, problems=check.problems, unplaced=form.problems, warnings=check.warnings,
+        title=_organisation(project, words.code, data) or project.name, project=project, url=_project_url(project),
+        sections=sections, form=form, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
+        unplaced=form.problems + elsewhere, warnings=check.warnings,
         notice=notice, saved=text == saved, build=builds.status(project).json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
         number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
-        placement=_placement, needed=needed_contrast, contrast_note=lambda name, colour: _contrast_note(words, name, colour),
-        leaders=_leaders_table(project, data or {}, check.problems),
+        placement=_placement, needed=needed_contrast,
+        contrast_note=lambda name, colour: _contrast_note(words, name, colour),
+        leaders=leaders,
         survey=_survey_summary(project, data or {}),
         themes=form.themes(), map_fields=ui.text["wellbeing_plan"]["map"]["fields"],
         build_locales=[(code, load_locale(code).name) for code in config_locales],
@@ -328,7 +335,8 @@ async def save_form(request: Request) -> Response:
 
 
 #: Config keys an upload may be used as, straight from the form's upload buttons.
-UPLOAD_TARGETS = {"leaders_file": ("leaders_file",), "survey": ("survey", "file"), "branding.logo": ("branding", "logo")}
+UPLOAD_TARGETS = {"leaders_file": ("leaders_file",), "survey": ("survey", "file"),
+                  "branding.logo": ("branding", "logo")}
 _UPLOAD_SECTIONS = {"leaders_file": "leaders", "survey": "survey", "branding": "branding"}
 
 

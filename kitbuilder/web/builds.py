@@ -65,7 +65,8 @@ class Builds:
         with self._lock:
             return self._states.get(project.folder, BuildState())
 
-    def start(self, project: Project, *, pdf: bool = False, locales: list[str] = (), kits: list[str] = ()) -> BuildState:
+    def start(self, project: Project, *, pdf: bool = False, locales: list[str] = (),
+              kits: list[str] = ()) -> BuildState:
         """Start building ``project``; raises :class:`BuildRunning` while one runs for it."""
         options = {"pdf": pdf, "locales": list(locales), "kits": list(kits), "jobs": self.jobs}
         with self._lock:
@@ -114,10 +115,10 @@ class Builds:
         process.stderr.close()
         with self._lock:
             if state.state == "running":  # the child ended without telling how
-                tail = b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:]
+                tail = " ".join(b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:])
                 state.state = "failed"
                 state.problems = [{"file": "", "line": None, "field": "",
-                                   "message": "the build stopped unexpectedly" + (": " + " ".join(tail) if tail else "")}]
+                                   "message": "the build stopped unexpectedly" + (f": {tail}" if tail else "")}]
                 state.seconds = time.monotonic() - state.started
             self._processes.pop(folder, None)
 
