@@ -61,6 +61,15 @@ class SurveyData:
     file: str
     #: What the user should know, e.g. how many values are missing and where.
     warnings: tuple[str, ...] = ()
+    #: The layout detected: "long" (a row per unit, area and period), "wide" (a column per
+    #: area), or "mixed" when a workbook's sheets differ.
+    shape: str = "long"
+    #: The header's row (the first sheet's, when sheets are read).
+    header_row: int = 1
+    #: The sheets read as periods (one sheet per period); empty when a column gives the period.
+    period_sheets: tuple[str, ...] = ()
+    #: Where a value is missing (blank, "-", "n/a", "*"), e.g. "row 7, column score".
+    missing: tuple[str, ...] = ()
 
 
 def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyData:
@@ -86,6 +95,10 @@ def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyD
         periods=tuple(sorted({r.period for r in rows}, key=_period_order)),
         file=display,
         warnings=warnings,
+        shape=reader.shapes[0] if len(set(reader.shapes)) == 1 else "mixed",
+        header_row=reader.header_rows[0],
+        period_sheets=tuple(reader.period_sheets),
+        missing=tuple(reader.missing),
     )
 
 
@@ -98,6 +111,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.missing: list[str] = []
         self.seen: dict[tuple[str, str, str], str] = {}
+        self.shapes: list[str] = []
+        self.header_rows: list[int] = []
+        self.period_sheets: list[str] = []
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.display, where, message))
@@ -117,6 +133,10 @@ class _Reader:
             return
         if problems:
             return
+        self.shapes.append("long" if long else "wide")
+        self.header_rows.append(table.header_row)
+        if "period" not in columns:
+            self.period_sheets.append(table.sheet)
         for row in table.rows:
             self._row(table, row, ((row.values.get("area"), "score"),) if long else
                       tuple((area, area) for area in table.others))

@@ -33,15 +33,16 @@ from starlette.staticfiles import StaticFiles
 from ..colours import needed_contrast
 from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
-from ..inputs.tables import read_table
 from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..inputs.survey import load_survey
 from .builds import BuildRunning, Builds
+from .files import leaders_table, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
-from .projects import NotFound, Project, ProjectError, TooLarge, Workspace, problem_json
-from .roundtrip import RoundTrip, plain
+from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
+from .roundtrip import Path_, RoundTrip, plain
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
 
@@ -165,8 +166,10 @@ async def project_page(request: Request) -> Response:
 
 
 def _project_response(request: Request, project: Project, *, status: int = 200, text: str | None = None,
-                      check=None, notice: str = "", yaml_posted: bool = False) -> Response:
-    """The project page; ``text`` and ``check`` show an edit that was not saved, with its problems."""
+                      check=None, notice: str = "", yaml_posted: bool = False,
+                      pending: dict[str, Path] | None = None) -> Response:
+    """The project page; ``text`` and ``check`` show an edit that was not saved, with its problems,
+    and ``pending`` the uploads it would have used (by name) in place of the project's files."""
     saved = project.text()
     text = saved if text is None else text
     check = check or project.check(text)
@@ -182,13 +185,27 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     except Exception:  # not YAML at all: only the YAML editor can help
         data = None
     ui = load_locale(words.code)
-    form = FormBuilder(words, data or {}, ui, [p for p in check.problems if _is_config_problem(p, project)])
+
+    def path_of(name: str) -> Path | None:
+        if pending and name in pending:
+            return pending[name]
+        try:
+            return project.file(name)
+        except ProjectError:
+            return None
+
+    leaders_name = data.get("leaders_file") if isinstance(data, dict) else None
+    leaders = leaders_table(path_of(leaders_name), leaders_name, check.problems) \
+        if isinstance(leaders_name, str) and leaders_name else None
+    survey_named = survey_file(data) if isinstance(data, dict) else None
+    survey = survey_summary(path_of(survey_named[0]), *survey_named) if survey_named else None
+    form = FormBuilder(words, data or {}, ui, [p for p in check.problems if _is_config_problem(p, project)],
+                       survey=survey)
     sections = [(section, form.section(section)) for section in section_ids()] if data is not None else []
     config_locales = form.locales
     kits_listed = data.get("kits", KITS) if isinstance(data, dict) else KITS
     config_kits = [kit for kit in kits_listed if kit in KITS] if isinstance(kits_listed, list) else list(KITS)
     files = project.kit_files()
-    leaders = _leaders_table(project, data or {}, check.problems)
     # problems in other files (the survey's, say) are listed at the top; the leaders' are on their rows
     elsewhere = [p for p in check.problems
                  if not _is_config_problem(p, project) and not (leaders and p.file == leaders["file"])]
@@ -202,7 +219,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         placement=_placement, needed=needed_contrast,
         contrast_note=lambda name, colour: _contrast_note(words, name, colour),
         leaders=leaders,
-        survey=_survey_summary(project, data or {}),
+        survey=survey,
         themes=form.themes(), map_fields=ui.text["wellbeing_plan"]["map"]["fields"],
         build_locales=[(code, load_locale(code).name) for code in config_locales],
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
@@ -238,48 +255,6 @@ def _is_config_problem(problem, project: Project) -> bool:
     return problem.file in {project.config_file.name, ""}
 
 
-def _leaders_table(project: Project, data: dict, problems) -> dict | None:
-    """The leaders file as a table, each problem on its row and column."""
-    name = data.get("leaders_file")
-    if not isinstance(name, str) or not name:
-        return None
-    try:
-        path = project.file(name)
-        header, rows = read_table(path, name)
-    except (ProjectError, InputError, OSError):
-        return {"file": name, "header": [], "rows": [], "problems": {}, "by_row": {}, "general": []}
-    by_cell: dict[tuple[int, str], list[str]] = {}
-    by_row: dict[int, list[tuple[str, str]]] = {}
-    general = []
-    for problem in problems:
-        if problem.file != name:
-            continue
-        row, _, column = problem.path.partition(", column ")
-        if row.startswith("row ") and row[4:].isdigit():
-            by_cell.setdefault((int(row[4:]), column), []).append(problem.message)
-            by_row.setdefault(int(row[4:]), []).append((column, problem.message))
-        else:
-            general.append(problem.message)
-    return {"file": name, "header": header, "rows": rows, "problems": by_cell, "by_row": by_row, "general": general}
-
-
-def _survey_summary(project: Project, data: dict) -> dict | None:
-    """What was read from the survey file, and its shape."""
-    from ..inputs.survey import load_survey
-
-    survey = data.get("survey")
-    name = survey if isinstance(survey, str) else survey.get("file") if isinstance(survey, dict) else None
-    if not isinstance(name, str) or not name:
-        return None
-    scale = survey.get("scale", (0, 100)) if isinstance(survey, dict) else (0, 100)
-    try:
-        found = load_survey(project.file(name), name, tuple(scale))
-    except (ProjectError, InputError, OSError, TypeError, ValueError):
-        return {"file": name, "read": False}
-    return {"file": name, "read": True, "rows": len(found.rows), "units": found.units, "areas": found.areas,
-            "periods": found.periods, "shape": "long"}
-
-
 def _previews(project: Project) -> list[str]:
     root = project.kit_root()
     if root is None:
@@ -308,11 +283,12 @@ def _saved(request: Request, project: Project, anchor: str) -> Response:
     return RedirectResponse(_project_url(project, anchor) if anchor else _project_url(project), status_code=303)
 
 
-def _not_saved(request: Request, project: Project, text: str, check, yaml_posted: bool = False) -> Response:
+def _not_saved(request: Request, project: Project, text: str, check, yaml_posted: bool = False,
+               pending: dict[str, Path] | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"problems": [problem_json(p) for p in check.problems]}, status_code=422)
     return _project_response(request, project, status=422, text=text, check=check, notice="not_saved",
-                             yaml_posted=yaml_posted)
+                             yaml_posted=yaml_posted, pending=pending)
 
 
 async def save_form(request: Request) -> Response:
@@ -338,6 +314,8 @@ async def save_form(request: Request) -> Response:
 UPLOAD_TARGETS = {"leaders_file": ("leaders_file",), "survey": ("survey", "file"),
                   "branding.logo": ("branding", "logo")}
 _UPLOAD_SECTIONS = {"leaders_file": "leaders", "survey": "survey", "branding": "branding"}
+#: Where a config names a file of the project (``survey:`` may be the file alone).
+_FILE_KEYS = (*UPLOAD_TARGETS.values(), ("survey",))
 
 
 async def upload(request: Request) -> Response:
@@ -346,24 +324,53 @@ async def upload(request: Request) -> Response:
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
             raise ProjectError("no file was sent (multipart field 'file')")
-        name = await run_in_threadpool(project.store, upload.filename, upload.file, request.app.state.max_upload)
+        received = await run_in_threadpool(project.receive, upload.filename, upload.file,
+                                           request.app.state.max_upload)
         target = UPLOAD_TARGETS.get(str(form.get("use_as", "")))
-    if target is None:
-        if _wants_json(request):
-            return JSONResponse({"name": name}, status_code=201)
-        return RedirectResponse(_project_url(project), status_code=303)
+    try:
+        return await run_in_threadpool(_take_upload, request, project, received, target)
+    finally:
+        project.discard(received)
 
-    def use(document: RoundTrip) -> None:
+
+def _take_upload(request: Request, project: Project, received: Upload, target: Path_ | None) -> Response:
+    """Put the upload in place, and name it in the config as ``target``, only when the config
+    is valid with it; otherwise the file in use stays as it was and the problems are shown."""
+    document = RoundTrip(project.text())
+    if target is not None:
         if target[0] == "survey":
             survey_as_mapping(document)
-        document.set(target, name)
+        document.set(target, received.name)
+    uses = [key for key in _FILE_KEYS if document.get(key) == received.name]
+    check = _check_upload(project, document, received, uses) if uses else None
+    if check is not None and not check.valid:
+        return _not_saved(request, project, document.text(), check, pending={received.name: received.path})
+    project.accept(received)
+    if target is not None:
+        project.save(document.text())
+    if _wants_json(request):
+        return JSONResponse({"name": received.name, **({"saved": True} if target else {})}, status_code=201)
+    section = _UPLOAD_SECTIONS[target[0]] if target else ""
+    return RedirectResponse(_project_url(project, section), status_code=303)
 
-    check, text = await run_in_threadpool(project.edit, use)
-    if check.valid:
-        if _wants_json(request):
-            return JSONResponse({"name": name, "saved": True}, status_code=201)
-        return RedirectResponse(_project_url(project, _UPLOAD_SECTIONS[target[0]]), status_code=303)
-    return await run_in_threadpool(_not_saved, request, project, text, check)
+
+def _check_upload(project: Project, document: RoundTrip, received: Upload, uses: list[Path_]) -> Check:
+    """The config checked as if the upload were in place (named where the config names its file),
+    and a survey read even when no kit needs it; places name the file as the project will."""
+    candidate = RoundTrip(document.text())
+    for key in uses:
+        candidate.set(key, received.relative)
+    check = project.check(candidate.text())
+    problems = list(check.problems)
+    survey = survey_file(plain(candidate.data))
+    if not problems and survey and survey[0] == received.relative:
+        try:
+            load_survey(received.path, received.name, survey[1])
+        except InputError as exc:
+            problems = list(exc.problems)
+    named = lambda text: text.replace(received.relative, received.name)  # noqa: E731
+    return Check(check.config, [Problem(named(p.file), p.path, named(p.message), p.line) for p in problems],
+                 [named(warning) for warning in check.warnings])
 
 
 async def project_file(request: Request) -> Response:

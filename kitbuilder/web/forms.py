@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .. import kits
+from ..assemble.common import fill
 from ..inputs.config import Config
 from ..inputs.yamlfile import format_path
 from ..locales import LocaleContent, available_locales, load_locale
@@ -43,6 +44,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("organisation",)),
     ("languages", ("locales", "kits", "paper", "timezone")),
     ("workshops", ("workshops",)),
+    ("calendar", ("calendar",)),
     ("themes", ("themes",)),
     ("action_cards", ("action_cards",)),
     ("leaders", ("leaders_file", "leaders")),
@@ -50,6 +52,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("survey", ("survey",)),
     ("branding", ("branding",)),
     ("support", ("support",)),
+    ("mail", ("mail",)),
 )
 YAML_ONLY = ("text",)
 OTHER = "other"
@@ -124,6 +127,16 @@ class Field:
         return str(value)
 
 
+def field_key(path: Path_) -> str:
+    """A field's key in the page's words (``fields:``, ``help:``, ``choices:``): its path with
+    ``/`` between the parts, without list indexes, with a workshop step or an action card's
+    theme as ``*`` (``workshops/*/venue``, ``support/contacts/name``)."""
+    parts = [str(part) for part in path if not isinstance(part, int)]
+    if len(parts) > 2 and parts[0] in {"workshops", "action_cards"}:
+        parts[1] = "*"
+    return "/".join(parts)
+
+
 def _number_text(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -186,6 +199,11 @@ def _is_localised(annotation: Any) -> bool:
     return str in bases and any(get_origin(base) is dict for base in bases)
 
 
+#: Names the help texts and choices keep in every language, filled into their {placeholders}
+#: (``zone``, the page language's time zone, is added per page).
+TERMS = {"map_paper": "A3", "tables": "CSV, XLSX", "images": "PNG, JPEG, SVG", "wcag": "WCAG AA", "host": "smtp.office365.com",
+         "starttls": "STARTTLS", "ssl": "SSL", "variable": "KITBUILDER_SMTP_PASSWORD"}
+
 #: Texts longer than this are edited in a box of several lines.
 _MULTILINE_FROM = 500
 
@@ -194,7 +212,8 @@ class FormBuilder:
     """Builds the fields of a section from the schema, the config's current values and the
     words of the page's language."""
 
-    def __init__(self, words, data: dict, ui: LocaleContent, problems: list | None = None):
+    def __init__(self, words, data: dict, ui: LocaleContent, problems: list | None = None,
+                 survey: dict | None = None):
         self.words = words
         self.data = data if isinstance(data, dict) else {}
         self.ui = ui
@@ -203,15 +222,30 @@ class FormBuilder:
         self.locales = [code for code in locales if code in known] if isinstance(locales, list) else []
         self.locales = self.locales or ["da", "sv", "nb"]
         self.problems = list(problems or [])
+        #: What was read from the survey file (see :func:`kitbuilder.web.files.survey_summary`):
+        #: its periods to choose from and its names to give labels.
+        self.survey = survey if survey and survey.get("read") else {}
 
-    # labels and help come from the page's words where it has them, else from the schema
+    # labels, help and the texts of choices come from the page's words where it has them
     def label(self, path: Path_) -> str:
-        generic = "/".join(str(part) for part in path if not isinstance(part, int))
         labels = self.words.section("fields")
-        for key in (generic, re.sub(r"^workshops/[^/]+/", "workshops/*/", generic), str(path[-1])):
+        for key in (field_key(path), str(path[-1])):
             if key in labels:
                 return labels[key]
         return str(path[-1]).replace("_", " ").replace("-", " ").capitalize()
+
+    def help(self, path: Path_, description: str | None) -> str:
+        """The field's help in the page's language; the schema's (English) description when it has none."""
+        text = (self.words.text.get("help") or {}).get(field_key(path))
+        return self._terms(text) if text else description or ""
+
+    def _choice(self, path: Path_, value: str) -> str:
+        """The text of a choice (``default`` names the blank one), else the value as a term or as it is."""
+        texts = (self.words.text.get("choices") or {}).get(field_key(path)) or {}
+        return self._terms(texts[value]) if value in texts else "" if value == "default" else TERMS.get(value, value)
+
+    def _terms(self, text: str) -> str:
+        return fill(text, **TERMS, zone=self.ui.timezone)
 
     def section(self, section: str) -> list[Field]:
         fields = []
@@ -224,7 +258,7 @@ class FormBuilder:
         annotation, optional, metadata = _unwrap(info.annotation, info.metadata)
         default = None if info.is_required() or info.default_factory else info.default
         made = self._field(path, annotation, metadata, value)
-        made.help = info.description or made.help
+        made.help = self.help(path, info.description)
         made.required = info.is_required() and not optional
         made.optional = optional
         if made.default is None and default not in (None, "", [], {}):
@@ -273,6 +307,8 @@ class FormBuilder:
                 return Field(path, "numbers", label, value=value, minimum=low, maximum=high)
         if origin is tuple and args and all(_unwrap(arg)[0] in (int, float) for arg in args):
             return Field(path, "numbers", label, value=value)
+        if path == ("survey", "labels"):
+            return self._labels(path, label, value)
         if origin is dict and args and get_origin(_unwrap(args[0])[0]) is Literal and _unwrap(args[1])[0] is int:
             step = path[-2]
             options = [(row, self._row_label(step, row)) for row in get_args(_unwrap(args[0])[0])]
@@ -280,7 +316,8 @@ class FormBuilder:
             return Field(path, "minutes", label, value=value if isinstance(value, dict) else {}, options=options,
                          default=defaults)
         if get_origin(annotation) is Literal:
-            return Field(path, "select", label, value=value, options=[(str(v), str(v)) for v in get_args(annotation)])
+            options = [(str(v), self._choice(path, str(v))) for v in get_args(annotation)]
+            return Field(path, "select", label, value=value, options=options)
         if annotation is bool:
             return Field(path, "bool", label, value=value)
         if annotation in (int, float):
@@ -299,8 +336,39 @@ class FormBuilder:
         if annotation is str:
             if "_colour" in checks:
                 return Field(path, "colour", label, value=value)
+            if "_locale_code" in checks:
+                return self._select(path, label, value, [(code, load_locale(code).name) for code in available_locales()])
+            if "_country" in checks:
+                return self._select(path, label, value, self._countries())
+            if path in {("survey", "current"), ("survey", "previous")} and self.survey:
+                return self._select(path, label, value, [(period, period) for period in self.survey["periods"]])
             return Field(path, "text", label, value=value, multiline=(_max_length(metadata) or 0) >= _MULTILINE_FROM)
         return Field(path, "yaml", label, value=value)
+
+    def _select(self, path: Path_, label: str, value: Any, options: list[tuple[str, str]]) -> Field:
+        """A choice among ``options``, the first one blank (the default, as the page's words
+        name it); a value the options lack stays shown, so saving as shown keeps it."""
+        if isinstance(value, str) and value and value not in dict(options):
+            options = [(value, value), *options]
+        return Field(path, "select", label, value=value, options=[("", self._choice(path, "default")), *options])
+
+    def _countries(self) -> list[tuple[str, str]]:
+        """The countries whose public holidays kitbuilder knows, by name in the page's language."""
+        import holidays
+        from babel import Locale
+
+        names = Locale.parse(self.ui.babel).territories
+        found = [(code, names.get(code, code)) for code in holidays.list_supported_countries()]
+        return sorted(found, key=lambda option: option[1].casefold())
+
+    def _labels(self, path: Path_, label: str, value: Any) -> Field:
+        """The survey's areas and units with their names in each language: one row per name in
+        the file (and per label of a name it lacks), one input per built language."""
+        labels = value if isinstance(value, dict) else {}
+        names = [*self.survey.get("areas", ()), *self.survey.get("units", ())]
+        names = list(dict.fromkeys([*names, *(str(name) for name in labels)]))
+        return Field(path, "labels", label, value=labels, options=[(name, name) for name in names],
+                     locales=self.locales)
 
     def _rows(self, path: Path_, label: str, item: type[BaseModel], value: Any) -> Field:
         items = value if isinstance(value, list) else []
@@ -404,6 +472,9 @@ def _apply(document: RoundTrip, made: Field, form) -> None:
     if made.kind == "localised":
         _apply_localised(document, made, form)
         return
+    if made.kind == "labels":
+        _apply_labels(document, made, form)
+        return
     _store(document, made.path, _posted(made, form), required=made.required, default=made.default)
 
 
@@ -486,6 +557,20 @@ def _apply_localised(document: RoundTrip, made: Field, form) -> None:
         _store(document, made.path, texts.pop(), required=made.required)
     else:
         document.set(made.path, {code: text for code, text in posted.items() if text})
+
+
+def _apply_labels(document: RoundTrip, made: Field, form) -> None:
+    """Each posted name's texts, changed one language at a time (the rows name themselves:
+    the survey file may have changed since the page was shown)."""
+    index = 0
+    while (name := form.get(f"{made.name}[{index}]._name")) is not None:
+        current = document.get(made.path + (name,))
+        current = current if isinstance(current, dict) else {}
+        for code in made.locales:
+            text = str(form.get(f"{made.name}[{index}]@{code}", "")).strip()
+            if text != str(current.get(code, "")):
+                _store(document, made.path + (name, code), text, required=False)
+        index += 1
 
 
 def _apply_rows(document: RoundTrip, made: Field, form) -> None:

@@ -12,6 +12,7 @@ or written. A config is written only when it is valid, and atomically.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -24,10 +25,12 @@ from ..starter import STARTER_NAME, write_starter
 from ..writer import MANIFEST, read_manifest, write_atomic
 from .roundtrip import RoundTrip
 
-__all__ = ["Check", "Project", "ProjectError", "Workspace", "inside"]
+__all__ = ["Check", "Project", "ProjectError", "Upload", "Workspace", "inside"]
 
 CONFIG_NAME = STARTER_NAME
 OUTPUT_FOLDER = "output"
+#: Where uploads wait, inside the project, until they are checked (a hidden folder: never a project file).
+PENDING_FOLDER = ".uploads"
 #: What may be uploaded into a project: leaders and survey tables, logos.
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".png", ".jpg", ".jpeg", ".svg")
 
@@ -78,6 +81,17 @@ def upload_name(filename: str) -> str:
     if suffix not in UPLOAD_SUFFIXES:
         raise Unsupported(f"{name or filename!r}: expected one of {', '.join(UPLOAD_SUFFIXES)}")
     return safe_name(PurePosixPath(name).stem, fallback="upload") + suffix
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file waiting beside the project's files until it is accepted."""
+
+    #: The name it gets in the project.
+    name: str
+    path: Path
+    #: ``path`` relative to the project, as a config would name it.
+    relative: str
 
 
 @dataclass
@@ -134,20 +148,34 @@ class Project:
         text = document.text()
         return self.save(text), text
 
-    def store(self, filename: str, source: BinaryIO, limit: int) -> str:
-        """Store an upload in the project under a safe name; raises :class:`TooLarge` past
-        ``limit`` bytes (nothing is kept) and :class:`Unsupported` for other file types."""
+    def receive(self, filename: str, source: BinaryIO, limit: int) -> Upload:
+        """Keep an upload aside, under the safe name it will have in the project, until it is
+        accepted or discarded; raises :class:`TooLarge` past ``limit`` bytes (nothing is
+        kept) and :class:`Unsupported` for other file types."""
         name = upload_name(filename)
+        inside(self.folder, name)  # refused now, not after the upload is read, when it could not go there
         data = source.read(limit + 1)
         if len(data) > limit:
             raise TooLarge(f"{name} is larger than {limit:,} bytes")
-        write_atomic(inside(self.folder, name), data)
-        return name
+        pending = self.folder / PENDING_FOLDER
+        pending.mkdir(exist_ok=True)
+        path = Path(tempfile.mkdtemp(dir=pending)) / name
+        path.write_bytes(data)
+        return Upload(name, path, path.relative_to(self.folder).as_posix())
+
+    def accept(self, upload: Upload) -> None:
+        """Put an upload in its place in the project (atomically), replacing the file of that name."""
+        os.replace(upload.path, inside(self.folder, upload.name))
+        self.discard(upload)
+
+    def discard(self, upload: Upload) -> None:
+        shutil.rmtree(upload.path.parent, ignore_errors=True)
 
     def file(self, relative: str) -> Path:
         """A file of the project (not of its output): its uploads."""
         path = inside(self.folder, relative)
-        if not path.is_file() or path.is_relative_to(self.output_dir.resolve()) or path.name == CONFIG_NAME:
+        if not path.is_file() or path.name == CONFIG_NAME or any(
+                path.is_relative_to((self.folder / folder).resolve()) for folder in (OUTPUT_FOLDER, PENDING_FOLDER)):
             raise NotFound(f"no file {relative!r} in the project")
         return path
 

@@ -7,6 +7,7 @@ lines of the values that changed. Indentation is taken from the file itself.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -40,6 +41,8 @@ class RoundTrip:
         self.data = self._yaml.load(text)
         if self.data is None:
             self.data = CommentedMap()
+        self._original = text
+        self._changed = False
 
     def get(self, path: Path_, default: Any = None) -> Any:
         node = self.data
@@ -56,12 +59,13 @@ class RoundTrip:
             return False
         node = self.data
         for part, following in zip(path, path[1:]):
-            child = node[part] if _has(node, part) else None
+            child = self._own(node, part) if _has(node, part) else None
             if not isinstance(child, (dict, list)):
                 child = CommentedSeq() if isinstance(following, int) else CommentedMap()
                 _put(node, part, child)
             node = child
         _put(node, path[-1], _yaml_value(value))
+        self._changed = True
         return True
 
     def delete(self, path: Path_) -> bool:
@@ -69,18 +73,60 @@ class RoundTrip:
         parent = self.get(path[:-1]) if path[:-1] else self.data
         if not _has(parent, path[-1]):
             return False
+        parent = self.data
+        for part in path[:-1]:
+            parent = self._own(parent, part)
         del parent[path[-1]]
+        self._changed = True
         if path[:-1] and not parent and isinstance(parent, dict):
             self.delete(path[:-1])
         return True
 
+    def _own(self, node: Any, part: str | int) -> Any:
+        """``node[part]``, made this place's own when the file shares it with others (an anchor
+        and its aliases, ``venue: *room2``): an edit here leaves the other places as they were."""
+        child = node[part]
+        if isinstance(child, (dict, list)) and sum(1 for found in _containers(self.data) if found is child) > 1:
+            child = copy.deepcopy(child)
+            child.anchor.value = None
+            node[part] = child
+        return child
+
     def text(self) -> str:
+        """The document as text: the text it was read from, byte for byte, when nothing was changed."""
+        if not self._changed:
+            return self._original
         out = io.StringIO()
         self._yaml.dump(self.data, out)
-        return out.getvalue()
+        return _anchor_comments(out.getvalue(), self._original)
 
 
 _MISSING = object()
+
+
+def _containers(node: Any, inside: tuple[int, ...] = ()):
+    """Every mapping and list in ``node``, once per place it appears (an alias is a place; one
+    that contains itself is not followed)."""
+    if isinstance(node, (dict, list)) and id(node) not in inside:
+        yield node
+        for child in node.values() if isinstance(node, dict) else node:
+            yield from _containers(child, (*inside, id(node)))
+
+
+def _anchor_comments(text: str, original: str) -> str:
+    """The comment after an anchor (``venue: &room2   # …``) where the file had it: ruamel
+    0.19 writes it on a line of its own."""
+    lines, originals = text.split("\n"), original.split("\n")
+    kept = []
+    for line in lines:
+        if kept and line.lstrip().startswith("#") and re.search(r": &[^\s#]+$", kept[-1]):
+            before = next((o for o in originals if o.startswith(kept[-1]) and o[len(kept[-1]):].strip() == line.strip()),
+                          None)
+            if before is not None:
+                kept[-1] = before
+                continue
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def _has(node: Any, part: str | int) -> bool:
