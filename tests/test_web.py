@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import shutil
 import time
 import zipfile
@@ -14,6 +15,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from kitbuilder.inputs.config import Organisation
+from kitbuilder.locales import load_locale
 from kitbuilder.web.app import SESSION_COOKIE, create_app
 
 from .conftest import ROOT
@@ -125,6 +127,69 @@ def test_the_app_speaks_the_browsers_language(client, workspace, header, lang, h
     example_project(workspace)
     page = client.get("/projects/fjordby", headers={"Accept-Language": header}).text
     assert f'<html lang="{lang}">' in page and f"<h2>{heading}</h2>" in page
+
+
+EVERY_SECTION = ("calendar:\n  country: DK\n  closed:\n    - {from: 2027-07-05, to: 2027-07-30, name: Sommerferie}\n"
+                 "mail:\n  host: smtp.example.org\n  from: {name: HR, email: hr@example.org}\n")
+#: How the schema writes YAML, which a form's help should not.
+YAML_NOTATION = re.compile(r"[{\[]|YYYY|HH:MM")
+
+
+def shown_fields(code: str, *, schema_help: bool = False) -> dict:
+    """The fields the form shows with help, by their key in web.yaml: every field of the example
+    with every section, but not a section's only group (its fields are shown in the section)
+    nor the themes and action cards, which have their own layout. ``schema_help``: as the form
+    is without web.yaml's help, each with the schema's description."""
+    from kitbuilder.web.forms import FormBuilder, field_key, section_ids
+    from kitbuilder.web.i18n import Words
+    from kitbuilder.web.roundtrip import RoundTrip, plain
+
+    words = Words(code)
+    if schema_help:
+        words.text = {key: value for key, value in words.text.items() if key != "help"}
+    data = plain(RoundTrip((ROOT / "config" / "example.yaml").read_text(encoding="utf-8") + EVERY_SECTION).data)
+    survey = {"read": True, "areas": ["Ledelse"], "units": ["IT"], "periods": ["2025", "2026"]}
+    form = FormBuilder(words, data, load_locale(code), survey=survey)
+    found = {}
+
+    def walk(field, shown=True):
+        if shown and field.kind not in {"themes", "cards"}:
+            found.setdefault(field_key(field.path), field)
+        for child in [*field.children, *field.columns]:
+            walk(child, shown=field.kind != "cards")
+
+    for section in section_ids():
+        fields = form.section(section)
+        for field in fields:
+            walk(field, shown=not (field.kind == "group" and len(fields) == 1))
+    return found
+
+
+@pytest.mark.parametrize("code", ["da", "sv", "nb"])
+def test_every_field_has_help_in_the_pages_language(client, workspace, code):
+    schema = {key: field.help for key, field in shown_fields("en", schema_help=True).items() if field.help}
+    assert len(schema) > 60 and {"calendar/closed/from", "mail/from", "survey/labels", "leaders/locale"} <= set(schema)
+    assert sorted(set(schema) - set(load_locale(code).text["web"]["help"])) == []
+    folder = example_project(workspace)
+    config = folder / "kitbuilder.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + EVERY_SECTION, encoding="utf-8")
+    page = client.get("/projects/fjordby", headers={"Accept-Language": code}).text
+    shown = set(re.findall(r'<p class="help"[^>]*>([^<]+)</p>', page)) | set(re.findall(r' title="([^"]+)"', page))
+    fields = [field for key, field in shown_fields(code).items() if key in schema
+              and re.search(rf'id="{re.escape(field.id)}(-[a-z]+)?"', page)]
+    assert len(fields) > 50 and {str(escape(field.help)) for field in fields} <= shown  # the page's language
+    assert {str(escape(text)) for text in schema.values()} & shown == set()  # and no English
+
+
+def test_the_english_help_is_the_schemas_or_replaces_it():
+    schema = {key: field.help for key, field in shown_fields("en", schema_help=True).items() if field.help}
+    english = load_locale("en").text["web"]["help"]
+    assert set(english) == set(schema)  # no help for a field the form does not show
+    replaced = [key for key, text in schema.items() if english[key] != text]
+    assert {key for key, text in schema.items() if YAML_NOTATION.search(text)} <= set(replaced)
+    for code in ("da", "sv", "nb", "en"):
+        for key, field in shown_fields(code).items():
+            assert not YAML_NOTATION.search(field.help), (code, key, field.help)
 
 
 def test_a_valid_yaml_is_saved_and_an_invalid_one_is_not(client, workspace):
@@ -349,6 +414,172 @@ def test_a_survey_file_and_a_logo_are_uploaded_and_shown(client, workspace):
     assert "logo: logo.png" in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
     assert f'<img src="/projects/{folder.name}/files/logo.png"' in client.get(f"/projects/{folder.name}").text
     assert client.get(f"/projects/{folder.name}/files/logo.png").content == logo
+
+
+def wide_workbook() -> bytes:
+    """A survey as a survey tool exports it: one sheet per period, a title above the header,
+    one column per area, Danish headers and values missing ("-", blank)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for period, scores in (("2025", [(62, 70), (58, "-")]), ("2026", [(65, 72), (None, 61)])):
+        sheet = book.create_sheet(period)
+        sheet.append(["Trivselsmåling, alle enheder"])
+        sheet.append([])
+        sheet.append(["Enhed", "Antal svar", "Arbejdsglæde", "Ledelse"])
+        for unit, (joy, leading) in zip(("IT", "HR"), scores):
+            sheet.append([unit, 12, joy, leading])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_the_survey_shows_its_shape_header_and_missing_values(client, workspace):
+    from kitbuilder.inputs.survey import load_survey
+
+    folder = small_project(client)
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "survey"},
+                           files={"file": ("Måling 2026.xlsx", wide_workbook())}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:3000]
+    read = load_survey(folder / "måling-2026.xlsx", "måling-2026.xlsx", (0, 100))
+    assert (read.shape, read.header_row, read.period_sheets) == ("wide", 3, ("2025", "2026"))
+    assert read.missing == ("sheet '2025', row 5, column Ledelse", "sheet '2026', row 5, column Arbejdsglæde")
+    page = client.get(f"/projects/{folder.name}").text
+    summary = page[page.index('id="survey-summary"'):page.index('class="section-form"', page.index('id="survey-summary"'))]
+    assert "Shape: a wide table, one row for each unit and period and one column for each area." in summary
+    assert "The column headings are in row 3. One sheet for each period: 2025, 2026." in summary
+    assert "Missing values: 2." in summary
+    assert "sheet 2025, row 5, column Ledelse; sheet 2026, row 5, column Arbejdsglæde" in summary
+    danish = client.get(f"/projects/{folder.name}", headers={"Accept-Language": "da"}).text
+    assert "Form: en bred tabel" in danish and "Manglende værdier: 2." in danish
+    assert "arket 2025, række 5, kolonne Ledelse" in danish
+    # the periods to present are the file's; the names to label are its areas and units
+    current = page[page.index('id="f-survey-current"'):]
+    assert '<option value="2025">2025</option><option value="2026">2026</option>' in current[:current.index("</select>")]
+    labels = page[page.index('id="f-survey-labels"'):]
+    assert [name for name in re.findall(r'name="survey\.labels\[\d+\]\._name" value="([^"]+)"', labels)] == [
+        "Arbejdsglæde", "Ledelse", "IT", "HR"]
+
+
+def test_the_survey_names_are_labelled_per_language(client, workspace):
+    folder = example_project(workspace)
+    values = section_form(client, "fjordby", "survey")
+    index = {value[0]: int(re.search(r"\[(\d+)\]", name).group(1))
+             for name, value in values.items() if name.endswith("._name")}
+    before = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    response = post_section(client, "fjordby", "survey", {
+        f"survey.labels[{index['Ledelse']}]@nb": "Ledelse og styring",
+        f"survey.labels[{index['Kantinen']}]@sv": "",
+        f"survey.labels[{index['Jobcenter']}]@da": "Jobcentret"})
+    assert response.status_code == 303, response.text[:2000]
+    from kitbuilder import load_config
+
+    labels = load_config(folder / "kitbuilder.yaml").survey.labels
+    assert labels["Ledelse"] == {"sv": "Ledarskap", "nb": "Ledelse og styring", "en": "Leadership"}
+    assert labels["Kantinen"] == {"nb": "Kantinen", "en": "The canteen"}  # English is kept: not edited here
+    assert labels["Jobcenter"]["da"] == "Jobcentret"
+    after = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert after.count("\n") - before.count("\n") < 6  # the other names' lines are as they were
+    assert "Arbejdsglæde: {sv: Arbetsglädje, nb: Arbeidsglede, en: Job satisfaction}" in after
+
+
+@pytest.mark.parametrize("use_as, name, good, broken, problem", [
+    ("leaders_file", "leaders.csv", LEADERS.replace("2027-03-40", "2027-03-04"), LEADERS,
+     "Row 3, column meeting: no such date and time"),
+    ("survey", "survey.csv", None, "unit;area;period;score\nIT;Ledelse;2026;seventy\n",
+     "expected a number (got &#39;seventy&#39;)"),
+    ("branding.logo", "logo.png", None, "not a picture", "logo.png"),
+])
+def test_a_broken_upload_keeps_the_file_in_use(client, workspace, use_as, name, good, broken, problem):
+    folder = example_project(workspace)
+    current = folder / (name if use_as != "branding.logo" else "assets/logo.png")
+    if good is not None:
+        current.write_text(good, encoding="utf-8")
+    if use_as == "branding.logo":  # the logo in use is the project's logo.png, as an upload names it
+        shutil.copy(current, folder / name)
+        post_section(client, "fjordby", "branding", {"branding.logo": name})
+        current = folder / name
+    config, before = folder / "kitbuilder.yaml", current.read_bytes()
+    settings = config.read_bytes()
+    response = client.post("/projects/fjordby/files", data={"use_as": use_as},
+                           files={"file": (name, broken.encode("utf-8"))})
+    assert response.status_code == 422 and "Nothing was saved" in response.text
+    assert problem in response.text
+    assert current.read_bytes() == before and config.read_bytes() == settings
+    # sent without saying what it is for, a file of the name the config uses is checked just the same
+    response = client.post("/projects/fjordby/files", files={"file": (name, broken.encode("utf-8"))}, headers=JSON)
+    assert response.status_code == 422
+    assert any(name in problem["file"] + problem["message"] for problem in response.json()["problems"])
+    assert current.read_bytes() == before
+    assert not (folder / ".uploads").exists() or not any((folder / ".uploads").iterdir())  # nothing left waiting
+    assert client.get("/projects/fjordby", headers=JSON).json()["valid"] is True
+
+
+def test_the_leaders_table_shows_the_files_columns_in_any_language(client, workspace):
+    folder = small_project(client)
+    leaders = ("Navn;Enhed;Chef;Chefens e-mail;Sprog;Møde;Telefon\n"
+               "Jens Ærø;IT;Anne Berg;anne@example.org;sv;02.03.2027 10.00;+45 12 34\n"
+               "Karin Öström;HR;Anne Berg;anne@example.org;fi;2027-03-03 09:00;\n")
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
+                           files={"file": ("ledere.csv", leaders.encode("utf-8"))})
+    assert response.status_code == 422
+    page = response.text
+    table = page[page.index('id="leaders-table"'):page.index("</table>", page.index('id="leaders-table"'))]
+    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table) == [
+        "Row", "Navn", "Enhed", "Chef", "Chefens e-mail", "Sprog", "Møde", "Telefon"]
+    assert '<th scope="col" class="ignored">Telefon</th>' in table
+    assert "Columns that are not read: Telefon." in page
+    assert "Row 3, column Sprog: unknown locale &#39;fi&#39;" in table
+    fixed = leaders.replace(";fi;", ";nb;")
+    assert client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
+                       files={"file": ("ledere.csv", fixed.encode("utf-8"))}, headers=JSON).status_code == 201
+    from kitbuilder import load_config
+
+    jens, karin = load_config(folder / "kitbuilder.yaml").leaders
+    assert (jens.manager_email, jens.locale, karin.locale) == ("anne@example.org", "sv", "nb")
+
+
+def test_the_leaders_typed_in_choose_their_language(client, workspace):
+    folder = small_project(client, extra="leaders:\n  - {name: Jens Ærø, meeting: 2027-03-02T10:00}\n")
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": "sv"}).text
+    choice = page[page.index('id="f-leaders-0-locale"'):]
+    assert '<option value="">Det första språket</option>' in choice and '<option value="nb">Norsk bokmål</option>' in choice
+    response = post_section(client, folder.name, "leaders", {"leaders[0].locale": "nb",
+                                                             "leaders[0].manager_email": "anne@example.org"})
+    assert response.status_code == 303
+    assert "  - {name: Jens Ærø, meeting: 2027-03-02T10:00, manager_email: anne@example.org, locale: nb}\n" in \
+        (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+
+
+def test_the_calendar_and_the_mail_server_are_set_in_the_form(client, workspace):
+    folder = small_project(client)
+    config = folder / "kitbuilder.yaml"
+    before = config.read_text(encoding="utf-8")
+    assert post_section(client, folder.name, "mail", {}).status_code == 303
+    assert config.read_text(encoding="utf-8") == before  # an empty mail section is not written
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": "nb"}).text
+    country = page[page.index('id="f-calendar-country"'):]
+    country = country[:country.index("</select>")]
+    assert '<option value="">Landet til det første språket</option>' in country
+    assert '<option value="NO">Norge</option>' in country and 'value="NOR"' not in country
+    response = post_section(client, folder.name, "calendar", {
+        "calendar.country": "SE", "calendar.closed[0].from": "2027-07-05", "calendar.closed[0].to": "2027-07-30",
+        "calendar.closed[0].name@da": "Sommerferie", "calendar.closed[0].name@sv": "Sommerferie",
+        "calendar.closed[0].name@nb": "Sommerferie"})
+    assert response.status_code == 303, response.text[:2000]
+    response = post_section(client, folder.name, "mail", {"mail.host": "smtp.example.org", "mail.from.name": "HR",
+                                                          "mail.from.email": "hr@example.org"})
+    assert response.status_code == 303, response.text[:2000]
+    from kitbuilder import load_config
+
+    loaded = load_config(config)
+    assert loaded.calendar.country == "SE" and loaded.calendar.closed[0].name == "Sommerferie"
+    assert str(loaded.calendar.closed[0].start) == "2027-07-05"
+    assert (loaded.mail.host, loaded.mail.port, loaded.mail.security) == ("smtp.example.org", 587, "starttls")
+    assert "\n  port:" not in config.read_text(encoding="utf-8")  # defaults shown, not written
+    response = post_section(client, folder.name, "mail", {"mail.security": "none"})
+    assert response.status_code == 422 and "only for a server on this machine" in response.text
 
 
 # --- builds, previews, downloads ----------------------------------------------------------------

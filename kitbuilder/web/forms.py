@@ -180,7 +180,7 @@ def _bounds(metadata: list) -> tuple[float | None, float | None]:
         elif isinstance(item, annotated_types.Le):
             high = item.le
         elif isinstance(item, annotated_types.Lt):
-            high = item.lt
+            high = item.lt - 1 if isinstance(item.lt, int) else item.lt
     return low, high
 
 
@@ -358,7 +358,7 @@ class FormBuilder:
         from babel import Locale
 
         names = Locale.parse(self.ui.babel).territories
-        found = [(code, names.get(code, code)) for code in holidays.list_supported_countries()]
+        found = [(code, names.get(code, code)) for code in holidays.list_supported_countries() if len(code) == 2]
         return sorted(found, key=lambda option: option[1].casefold())
 
     def _labels(self, path: Path_, label: str, value: Any) -> Field:
