@@ -604,6 +604,27 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
     assert client.get(f"/projects/{name}", headers=JSON).json()["files"][0]["kit"] == "leader-dialogue"
 
 
+def test_warnings_are_listed_with_the_build(client, workspace):
+    example_project(workspace)
+    page = client.get("/projects/fjordby").text
+    build = page[page.index('<section id="build"'):page.index('id="build-form"')]
+    assert "Worth a look before you print" in build
+    assert "workshops.qualify.minutes: the session now lasts 90 minutes instead of 80" in build
+    folder = small_project(client, extra="leaders:\n  - {name: Jens Ærø, meeting: 2027-03-02T10:00}\n")
+    assert post_section(client, folder.name, "branding", {"branding.colours.primary": "#ffcc00"}).status_code == 303
+    client.post(f"/projects/{folder.name}/build", headers=JSON)
+    status = wait_for_build(client, folder.name)
+    pale = [warning for warning in status["warnings"] if "primary" in warning]
+    assert status["state"] == "done" and len(pale) == 1 and "#FFCC00" in pale[0]
+    page = client.get(f"/projects/{folder.name}").text
+    assert page.count(str(escape(pale[0]))) == 1  # listed once: before the next build, and not again after it
+    assert post_section(client, folder.name, "branding", {"branding.colours.primary": "#1F4E79"}).status_code == 303
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": "sv"}).text
+    listed = page[page.index('id="build-warnings"'):page.index("</div>", page.index('id="build-warnings"'))]
+    assert "Rapporterades också när materialet byggdes senast" in listed and str(escape(pale[0])) in listed
+    assert 'id="warnings"' not in page  # the config as it is now has nothing to warn about
+
+
 def test_the_last_builds_contact_sheet_is_served_per_locale(client, workspace):
     folder = example_project(workspace)
     sheet = folder / "output" / "fjordby" / "da" / "preview" / "contact-sheet.html"

@@ -39,7 +39,7 @@ from ..errors import InputError, Problem
 from ..inputs.survey import load_survey
 from .builds import BuildRunning, Builds
 from .files import leaders_table, survey_file, survey_summary
-from .forms import FormBuilder, apply_section, section_ids, survey_as_mapping
+from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
@@ -211,7 +211,9 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
                  if not _is_config_problem(p, project) and not (leaders and p.file == leaders["file"])]
     context = dict(
         title=_organisation(project, words.code, data) or project.name, project=project, url=_project_url(project),
-        sections=sections, form=form, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
+        sections=sections, form=form,
+        localised_sections={section for section, fields in sections if len(form.locales) > 1
+                            and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
         unplaced=form.problems + elsewhere, warnings=check.warnings,
         notice=notice, saved=text == saved, build=builds.status(project).json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],

@@ -34,7 +34,7 @@ from ..inputs.yamlfile import format_path
 from ..locales import LocaleContent, available_locales, load_locale
 from .roundtrip import RoundTrip
 
-__all__ = ["SECTIONS", "Field", "FormBuilder", "apply_section", "survey_as_mapping"]
+__all__ = ["SECTIONS", "Field", "FormBuilder", "apply_section", "every_field", "field_key", "survey_as_mapping"]
 
 Path_ = tuple[str | int, ...]
 
@@ -135,6 +135,13 @@ def field_key(path: Path_) -> str:
     if len(parts) > 2 and parts[0] in {"workshops", "action_cards"}:
         parts[1] = "*"
     return "/".join(parts)
+
+
+def every_field(fields: list[Field]):
+    """``fields`` and every field inside them (a group's, a list's columns)."""
+    for made in fields:
+        yield made
+        yield from every_field([*made.children, *made.columns])
 
 
 def _number_text(value: Any) -> str:
