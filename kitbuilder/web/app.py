@@ -205,6 +205,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     config_locales = form.locales
     kits_listed = data.get("kits", KITS) if isinstance(data, dict) else KITS
     config_kits = [kit for kit in kits_listed if kit in KITS] if isinstance(kits_listed, list) else list(KITS)
+    if leaders:  # the leaders come from the file, shown as a table; none are typed in
+        sections = [(section, [made for made in fields if made.path != ("leaders",)]) for section, fields in sections]
     files = project.kit_files()
     # problems in other files (the survey's, say) are listed at the top; the leaders' are on their rows
     elsewhere = [p for p in check.problems
