@@ -86,7 +86,8 @@ def test_a_person_builds_and_downloads_a_kit_in_the_browser(server, tmp_path):
 
         # 2. the organisation, and a workshop date with the run-sheet's clock times
         organisation = page.locator("section#organisation")
-        organisation.get_by_label("Name of the organisation").fill("Fjordby Kommune & Forsyning")
+        for language in ("Dansk", "Svenska", "Norsk bokmål"):  # one text per language, saved once
+            organisation.get_by_label(f"Name of the organisation ({language})").fill("Fjordby Kommune & Forsyning")
         organisation.get_by_role("button", name="Save this section").click()
         expect(page.get_by_role("heading", name="Fjordby Kommune & Forsyning", level=1)).to_be_visible()
         workshops = page.locator("section#workshops")
