@@ -504,8 +504,9 @@ def test_a_broken_upload_keeps_the_file_in_use(client, workspace, use_as, name, 
     settings = config.read_bytes()
     response = client.post("/projects/fjordby/files", data={"use_as": use_as},
                            files={"file": (name, broken.encode("utf-8"))})
-    assert response.status_code == 422 and "Nothing was saved" in response.text
+    assert response.status_code == 422 and f"{name} was not used, and nothing in the project changed" in response.text
     assert problem in response.text
+    assert 'id="build-button" disabled' not in response.text  # the project as saved still builds
     assert current.read_bytes() == before and config.read_bytes() == settings
     # sent without saying what it is for, a file of the name the config uses is checked just the same
     response = client.post("/projects/fjordby/files", files={"file": (name, broken.encode("utf-8"))}, headers=JSON)

@@ -118,7 +118,7 @@ def test_a_person_builds_and_downloads_a_kit_in_the_browser(server, tmp_path):
         leaders.locator("#leaders-upload").set_input_files(
             files=[{"name": "leaders.csv", "mimeType": "text/csv", "buffer": LEADERS.encode("utf-8")}])
         leaders.get_by_role("button", name="Upload").click()
-        expect(page.get_by_text("Nothing was saved")).to_be_visible()
+        expect(page.get_by_text("leaders.csv was not used")).to_be_visible()
         bad_row = page.locator("#leaders-table tr[data-row='3']")
         expect(bad_row).to_have_class("has-error")
         expect(bad_row.locator("td.error-cell")).to_have_text("2027-03-40T09:00")

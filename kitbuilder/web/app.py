@@ -217,7 +217,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         localised_sections={section for section, fields in sections if len(form.locales) > 1
                             and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
         unplaced=form.problems + elsewhere, warnings=check.warnings,
-        notice=notice, saved=text == saved, build=builds.status(project).json(), files=files,
+        notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=builds.status(project).json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
         number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
         placement=_placement, needed=needed_contrast,
@@ -291,7 +291,8 @@ def _not_saved(request: Request, project: Project, text: str, check, yaml_posted
                pending: dict[str, Path] | None = None) -> Response:
     if _wants_json(request):
         return JSONResponse({"problems": [problem_json(p) for p in check.problems]}, status_code=422)
-    return _project_response(request, project, status=422, text=text, check=check, notice="not_saved",
+    return _project_response(request, project, status=422, text=text, check=check,
+                             notice="upload_rejected" if pending else "not_saved",
                              yaml_posted=yaml_posted, pending=pending)
 
 
