@@ -19,7 +19,7 @@ from typing import Callable
 from .assemble import assemble_kit
 from .assets import load_logo
 from .inputs.survey import SurveyData, load_survey
-from .inputs.config import Config
+from .inputs.config import Config, input_hashes
 from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit
@@ -135,6 +135,7 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     """
     started = time.perf_counter()
     kit = build_model(config)
+    inputs = input_hashes(config)
     for warning in kit.warnings:
         log.warning(warning)
     template_set = TemplateSet(templates or config.branding.templates)
@@ -160,7 +161,7 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
                 raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
             finally:
                 if report.entries:  # what was written is listed even when the build stops halfway
-                    report.manifest = write_manifest(root, kit.organisation.name, report.entries)
+                    report.manifest = write_manifest(root, kit.organisation.name, report.entries, inputs)
     report.seconds = time.perf_counter() - started
     return report
 

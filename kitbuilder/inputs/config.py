@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -36,7 +37,7 @@ from ..names import display_path
 from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "config_for_locale", "json_schema", "load_config"]
+__all__ = ["Config", "config_for_locale", "input_hashes", "json_schema", "load_config"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -140,6 +141,22 @@ def _text(max_length: int, *, required: bool = False) -> Any:
 Name, RequiredName = _text(NAME_MAX), _text(NAME_MAX, required=True)
 Line, RequiredLine = _text(LINE_MAX), _text(LINE_MAX, required=True)
 LongText = _text(LONG_MAX)
+
+
+def _email_address(value: str) -> str:
+    """``value`` as typed, once it is an e-mail address (empty: none given)."""
+    if value:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValueError(f"{value!r} is not an e-mail address: {exc}") from None
+    return value
+
+
+EmailAddress = Annotated[Line, AfterValidator(_email_address)]
+RequiredEmailAddress = Annotated[RequiredLine, AfterValidator(_email_address)]
 
 
 #: Marks a field that takes one text for every locale or one per locale (see :func:`config_for_locale`).
@@ -271,9 +288,9 @@ class Leader(_Model):
     """The leader's unit (it must be in the survey file when there is one)."""
     manager: Name = ""
     """The leader's own manager."""
-    email: Line = ""
+    email: EmailAddress = ""
     """The leader's e-mail address, for the calendar invitation."""
-    manager_email: Line = ""
+    manager_email: EmailAddress = ""
     """The manager's e-mail address: the manager is invited to the dialogue meeting too."""
     locale: LocaleCode | None = None
     """The leader's language (their e-mail and attached files); by default the config's first locale."""
@@ -293,7 +310,7 @@ class Leader(_Model):
 class Person(_Model):
     name: RequiredName
     """The person's name."""
-    email: RequiredLine
+    email: RequiredEmailAddress
     """Their e-mail address."""
 
 
@@ -418,7 +435,7 @@ class Mail(_Model):
     """The login name, when the server asks for one (the password comes from KITBUILDER_SMTP_PASSWORD or a prompt)."""
     sender: Person = Field(alias="from")
     """Who the e-mails come from: {name, email}."""
-    reply_to: Line = ""
+    reply_to: EmailAddress = ""
     """Where replies go, when not to the sender."""
 
     @model_validator(mode="before")
@@ -459,7 +476,7 @@ class Config(_Model):
     leaders: list[Leader] = []
     """The leaders, each of whom gets a personalised dialogue guide and results handout."""
     leaders_file: ExistingFile | None = None
-    """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
+    """A CSV or XLSX file with the columns name, unit, manager, email, manager_email, meeting, place, locale."""
     survey: Survey | None = None
     """Survey results: a file, or {file, scale, min_respondents, current, previous}."""
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
@@ -476,11 +493,18 @@ class Config(_Model):
     """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
 
     _file: Path = PrivateAttr(default=Path("config.yaml"))
+    _content_sha256: str = PrivateAttr(default="")
 
     @property
     def file(self) -> Path:
         """The config file this was loaded from."""
         return self._file
+
+    @property
+    def content_sha256(self) -> str:
+        """The SHA-256 of the config file's settings as written, leaving out those no built file
+        prints (``mail`` and the e-mail's texts), so setting up sending keeps a build current."""
+        return self._content_sha256
 
     @model_validator(mode="before")
     @classmethod
@@ -516,6 +540,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
         raise ConfigError(exc.problems) from None
     if not isinstance(doc.data, dict):
         raise ConfigError(doc.problem((), "expected a mapping of settings (organisation:, locales:, …)"))
+    content_sha256 = _content_sha256(doc.data)
     doc.data.update({key: value for key, value in (overrides or {}).items() if value})
     context = {"config_dir": path.resolve().parent, "custom_themes": _custom_theme_ids(doc.data)}
     problems = _text_override_problems(doc)
@@ -536,7 +561,38 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
 
         config = config.model_copy(update={"leaders": load_leaders(config.leaders_file)})
     config._file = path
+    config._content_sha256 = content_sha256
     return config
+
+
+def input_hashes(config: Config) -> dict[str, str]:
+    """The SHA-256 of what a build reads, by config key: the config itself (its
+    :attr:`~Config.content_sha256`) and the data files it names."""
+    from ..writer import sha256_of
+
+    files = {"leaders_file": config.leaders_file, "survey.file": config.survey.file if config.survey else None,
+             "branding.logo": config.branding.logo}
+    return {"config": config.content_sha256,
+            **{key: sha256_of(path.read_bytes()) for key, path in files.items() if path is not None}}
+
+
+def _content_sha256(data: dict) -> str:
+    from ..writer import sha256_of
+
+    built = {key: value for key, value in data.items() if key != "mail"}
+    if isinstance(built.get("text"), dict):
+        built["text"] = {code: {key: value for key, value in texts.items() if not str(key).startswith("mail.")}
+                         if isinstance(texts, dict) else texts for code, texts in built["text"].items()}
+    return sha256_of(json.dumps(_string_keys(built), sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+
+
+def _string_keys(value: Any) -> Any:
+    """``value`` with every mapping key a string, so JSON can sort them (YAML allows numbers as keys)."""
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
 
 
 def json_schema() -> dict[str, Any]:

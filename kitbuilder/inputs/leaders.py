@@ -14,7 +14,7 @@ from .tables import read_table
 __all__ = ["LEADER_COLUMNS", "load_leaders"]
 
 
-LEADER_COLUMNS = ("name", "unit", "manager", "email", "meeting", "place")
+LEADER_COLUMNS = ("name", "unit", "manager", "email", "manager_email", "meeting", "place", "locale")
 
 
 def load_leaders(path: Path) -> list[Leader]:
