@@ -120,7 +120,7 @@ LOCK_FILE = ".kitbuilder.lock"
 
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for one build; raise :class:`OutputBusy` if another has it.
+    """Hold the output folder for one build (or send); raise :class:`OutputBusy` if another has it.
 
     The lock is released when the build ends, however it ends (the operating system drops
     it when a process dies). Temporaries left by a build that was killed are removed.
@@ -132,8 +132,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise OutputBusy(f"another kitbuilder build is writing into {out_dir} right now; wait for it to "
-                         f"finish, or build into another folder with --out") from None
+        raise OutputBusy(f"another kitbuilder build or send is working in {out_dir} right now; wait for it to "
+                         f"finish, or use another folder with --out") from None
     try:
         for stale in out_dir.rglob(f".*{_TEMP_SUFFIX}"):
             stale.unlink(missing_ok=True)

@@ -37,7 +37,7 @@ from ..names import display_path
 from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "config_for_locale", "input_hashes", "json_schema", "load_config"]
+__all__ = ["Config", "config_for_locale", "input_files", "input_hashes", "json_schema", "load_config"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -565,15 +565,20 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     return config
 
 
+def input_files(config: Config) -> dict[str, Path]:
+    """The data files a build reads besides the config, by config key."""
+    files = {"leaders_file": config.leaders_file, "survey.file": config.survey.file if config.survey else None,
+             "branding.logo": config.branding.logo}
+    return {key: path for key, path in files.items() if path is not None}
+
+
 def input_hashes(config: Config) -> dict[str, str]:
     """The SHA-256 of what a build reads, by config key: the config itself (its
     :attr:`~Config.content_sha256`) and the data files it names."""
     from ..writer import sha256_of
 
-    files = {"leaders_file": config.leaders_file, "survey.file": config.survey.file if config.survey else None,
-             "branding.logo": config.branding.logo}
     return {"config": config.content_sha256,
-            **{key: sha256_of(path.read_bytes()) for key, path in files.items() if path is not None}}
+            **{key: sha256_of(path.read_bytes()) for key, path in input_files(config).items()}}
 
 
 def _content_sha256(data: dict) -> str:
