@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -31,6 +32,8 @@ class Inbox:
     def __init__(self):
         self.received: list[Received] = []
         self.logins: list[str] = []
+        #: When each message began (MAIL FROM), by time.monotonic().
+        self.starts: list[float] = []
         #: Addresses answered with a permanent 550 at RCPT.
         self.refuse: set[str] = set()
         #: Answers to give at the end of DATA instead of accepting, one per message, first first.
@@ -41,6 +44,12 @@ class Inbox:
         self.lock = threading.Lock()
 
     # aiosmtpd handler hooks
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.starts.append(time.monotonic())
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 No such mailbox here"
@@ -98,8 +107,9 @@ class Server:
 
     def __init__(self, security: str, certificates: Certificates | None = None):
         self.inbox, self.security, self.port = Inbox(), security, free_port()
+        # aiosmtpd counts only STARTTLS as encrypted for AUTH; an implicit TLS connection is too
         options: dict = {"authenticator": self.inbox.authenticate, "auth_required": security != "none",
-                         "auth_require_tls": security != "none"}
+                         "auth_require_tls": security == "starttls"}
         if security == "starttls":
             options.update(tls_context=certificates.server_context(), require_starttls=True)
         elif security == "ssl":
@@ -108,11 +118,22 @@ class Server:
 
     def __enter__(self) -> Server:
         self.controller.start()
+        self.running = True
         return self
 
     def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop listening and close every connection, as a server that goes away."""
         self.inbox.release.set()
-        self.controller.stop()
+        if self.running:
+            # drop the open connection first: stopping aiosmtpd leaves its socket to the garbage collector
+            connection = self.controller.smtpd
+            if connection is not None and connection.transport is not None:
+                self.controller.loop.call_soon_threadsafe(connection.transport.abort)
+            self.controller.stop()
+            self.running = False
 
     def mail_section(self, **extra: str) -> str:
         """The config's ``mail:`` section for this server."""

@@ -586,8 +586,11 @@ def _content_sha256(data: dict) -> str:
 
     built = {key: value for key, value in data.items() if key != "mail"}
     if isinstance(built.get("text"), dict):
-        built["text"] = {code: {key: value for key, value in texts.items() if not str(key).startswith("mail.")}
-                         if isinstance(texts, dict) else texts for code, texts in built["text"].items()}
+        texts = {code: {key: value for key, value in keys.items() if not str(key).startswith("mail.")}
+                 if isinstance(keys, dict) else keys for code, keys in built.pop("text").items()}
+        texts = {code: keys for code, keys in texts.items() if keys}
+        if texts:
+            built["text"] = texts
     return sha256_of(json.dumps(_string_keys(built), sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
 
 

@@ -85,8 +85,7 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
         pause = _Pace(per_minute)
         with Mailer(config.mail, password() if callable(password) else password, retry_delays=retry_delays) as mailer:
             for done, outgoing in enumerate(plan.outgoing, start=1):
-                pause.wait()
-                _send_one(config, outgoing, mailer, send_log, report)
+                _send_one(config, outgoing, mailer, send_log, report, pause)
                 if progress:
                     progress(done, len(plan.outgoing))
     return report
@@ -100,8 +99,10 @@ def _message(config: Config, outgoing: Outgoing, send_log: SendLog) -> tuple[Ema
     return message, attachments, sequence
 
 
-def _send_one(config: Config, outgoing: Outgoing, mailer: Mailer, send_log: SendLog, report: SendReport) -> None:
+def _send_one(config: Config, outgoing: Outgoing, mailer: Mailer, send_log: SendLog, report: SendReport,
+              pause: _Pace) -> None:
     message, attachments, sequence = _message(config, outgoing, send_log)
+    pause.wait()  # after writing the message, so its writing does not count in the pace
     entry = LogEntry(leader=outgoing.leader.name, locale=outgoing.locale_kit.locale, address=outgoing.leader.email,
                      cc=outgoing.cc, message_id=message["Message-ID"], files=outgoing.files, attachments=attachments,
                      sequence=sequence)

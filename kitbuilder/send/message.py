@@ -45,8 +45,8 @@ def write_message(outgoing: Outgoing, mail: Mail, organiser: Person | None, *, s
         message["Reply-To"] = mail.reply_to
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid("kitbuilder", domain=_ascii_domain(mail.sender.email))
-    message["Content-Language"] = locale_kit.locale
     message.set_content(_body(outgoing, mail, len(requests)))
+    message["Content-Language"] = locale_kit.locale  # the text's language (it moves to the text part)
     attachments = {f"{person.stem}.pdf": outgoing.pack.read_bytes()}
     message.add_attachment(attachments[f"{person.stem}.pdf"], maintype="application", subtype="pdf",
                            filename=f"{person.stem}.pdf")

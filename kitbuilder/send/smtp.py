@@ -67,7 +67,7 @@ class Mailer:
         problem: Exception | None = None
         for delay in (0.0, *self.retry_delays):
             if problem is not None:
-                log.warning("%s: %s; trying again in %g s", self._server, problem, delay)
+                log.warning("%s: %s; trying again in %g s", self._server, _describe(problem), delay)
                 time.sleep(delay)
             try:
                 if self.smtp is None:
@@ -101,7 +101,7 @@ class Mailer:
             except (smtplib.SMTPException, OSError) as exc:
                 self._drop()
                 problem = exc
-        raise ServerGone(f"{self._server}: {problem}")
+        raise ServerGone(f"{self._server}: {_describe(problem)}")
 
     @property
     def _server(self) -> str:
@@ -131,6 +131,12 @@ class Mailer:
 
 def _answer(code: int, text: bytes | str) -> str:
     return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
+
+
+def _describe(problem: Exception) -> str:
+    if isinstance(problem, smtplib.SMTPResponseException):
+        return f"the server answered {_answer(problem.smtp_code, problem.smtp_error)}"
+    return str(problem) or type(problem).__name__
 
 
 def _recipients(message: EmailMessage) -> list[str]:
