@@ -591,7 +591,8 @@ def _content_sha256(data: dict) -> str:
         texts = {code: keys for code, keys in texts.items() if keys}
         if texts:
             built["text"] = texts
-    return sha256_of(json.dumps(_string_keys(built), sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+    # ASCII JSON: a config may hold lone surrogates (dropped later), which UTF-8 cannot encode
+    return sha256_of(json.dumps(_string_keys(built), sort_keys=True, default=str).encode("ascii"))
 
 
 def _string_keys(value: Any) -> Any:

@@ -112,7 +112,7 @@ def _send_one(config: Config, outgoing: Outgoing, mailer: Mailer, send_log: Send
     except Refused as exc:
         send_log.finish(entry, "refused", refused=exc.refused)
         report.refused[outgoing.leader.name] = exc.refused
-        log.warning("%s: the server refused the e-mail: %s", outgoing.leader.name, exc)
+        log.info("%s: the server refused the e-mail: %s", outgoing.leader.name, exc)
         return
     except (ServerGone, SendError) as exc:
         send_log.finish(entry, "failed", error=str(exc))
@@ -123,7 +123,7 @@ def _send_one(config: Config, outgoing: Outgoing, mailer: Mailer, send_log: Send
     report.sent.append(outgoing.leader.name)
     if refused:
         report.refused[outgoing.leader.name] = refused
-        log.warning("%s: the server refused %s; the e-mail went to the others", outgoing.leader.name,
+        log.info("%s: the server refused %s; the e-mail went to the others", outgoing.leader.name,
                     "; ".join(f"{address} ({answer})" for address, answer in refused.items()))
     log.info("sent %s to %s (%s)", outgoing.pack.name, outgoing.leader.email, message["Message-ID"])
 

@@ -34,7 +34,7 @@ def write_message(outgoing: Outgoing, mail: Mail, organiser: Person | None, *, s
     leader, person, locale_kit = outgoing.leader, outgoing.person, outgoing.locale_kit
     attendees = [(leader.name, leader.email)] + [(leader.manager, address) for address in outgoing.cc]
     requests = invitations(outgoing.calendar.read_bytes(), organiser or mail.sender, attendees, sequence=sequence,
-                           stamp=now) if outgoing.calendar else []
+                           stamp=now)
     message = EmailMessage()
     message["Subject"] = _text(outgoing, "subject")
     message["From"] = Address(mail.sender.name, addr_spec=mail.sender.email)
@@ -47,9 +47,9 @@ def write_message(outgoing: Outgoing, mail: Mail, organiser: Person | None, *, s
     message["Message-ID"] = make_msgid("kitbuilder", domain=_ascii_domain(mail.sender.email))
     message.set_content(_body(outgoing, mail, len(requests)))
     message["Content-Language"] = locale_kit.locale  # the text's language (it moves to the text part)
-    attachments = {f"{person.stem}.pdf": outgoing.pack.read_bytes()}
-    message.add_attachment(attachments[f"{person.stem}.pdf"], maintype="application", subtype="pdf",
-                           filename=f"{person.stem}.pdf")
+    pack = outgoing.pack.read_bytes()
+    attachments = {outgoing.pack.name: pack}
+    message.add_attachment(pack, maintype="application", subtype="pdf", filename=outgoing.pack.name)
     for index, (day, request) in enumerate(requests, start=1):
         name = f"{person.stem}-{index}-{day.isoformat()}.ics"
         attachments[name] = request

@@ -1,9 +1,9 @@
 """Who gets which e-mail: from the config, the last build in the output folder and the send log.
 
 Everything that can stop a run is found here, before the first message goes out: no mail
-settings, a leader whose locale is not built, a pack or calendar file that is missing or
-older than the config and data it came from (the manifest records what each file was built
-from).
+settings or no leader-dialogue kit, a leader whose locale is not built, a pack or calendar
+file that is missing or older than the config and data it came from (the manifest records
+what each file was built from).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..names import display_path
 from ..pipeline import build_model
 from ..printpack import LEADER_PACKS
 from ..writer import read_manifest_inputs, sha256_of
-from .log import LogEntry, SendLog
+from .log import REACHED, LogEntry, SendLog
 
 __all__ = ["Outgoing", "Plan", "plan_sending"]
 
@@ -35,9 +35,9 @@ class Outgoing:
     person: DialogueLeader
     #: The locale's words (with the config's overrides) and the organisation's name in it.
     locale_kit: LocaleKit
-    #: The print pack and the calendar file (none without the leader-dialogue kit).
+    #: The print pack and the calendar file.
     pack: Path
-    calendar: Path | None
+    calendar: Path
     #: What the e-mail is made from: the leader's documents (relative to the output folder)
     #: with their SHA-256. Not the pack: a PDF converted again differs in its dates alone.
     files: dict[str, str]
@@ -72,40 +72,40 @@ def plan_sending(config: Config, root: Path, log: SendLog, *, leader: str | None
     Raises :class:`ConfigError` for a config that cannot send, :class:`InputError` for an
     unknown ``leader`` and :class:`SendError` when a file is missing or out of date.
     """
-    if config.mail is None:
-        raise ConfigError(Problem(str(config.file), "mail", "required by kitbuilder send: the mail server and "
-                                  "sender, {host, from: {name, email}}"))
+    _check_config(config)
     chosen = _chosen(config, leader)
     _check_locales(config, chosen)
-    kit = build_model(config)
-    locale_kits = {locale_kit.locale: locale_kit for locale_kit in kit.locales}
+    locale_kits = {locale_kit.locale: locale_kit for locale_kit in build_model(config).locales}
     plan = Plan(root)
-    built_from, current = read_manifest_inputs(root), input_hashes(config)
-    stale: list[str] = []
-    for person_config in chosen:
-        if not person_config.email:
-            plan.without_address.append(person_config.name)
-            continue
-        locale_kit = locale_kits[person_config.locale or config.locales[0]]
-        outgoing = _outgoing(person_config, locale_kit, root)
-        for relative in [*outgoing.files, outgoing.pack.relative_to(root).as_posix()]:
-            reason = _out_of_date(root, relative, built_from, current, config)
-            if reason:
-                stale.append(f"{relative}: {reason}")
-        plan.outgoing.append(outgoing)
-    if stale:
-        command = shlex.join(["kitbuilder", "build", display_path(config.file), "--pdf", "--out",
-                              display_path(root.parent)])
-        raise SendError("nothing was sent: these files are missing or older than what they are made from\n"
-                        + "\n".join(f"  {line}" for line in stale) + f"\nBuild them again with: {command}")
-    plan.outgoing = [outgoing for outgoing in plan.outgoing if _to_send(outgoing, log, plan, resend, bool(leader))]
+    plan.without_address = [person.name for person in chosen if not person.email]
+    outgoing = [_outgoing(person, locale_kits[person.locale or config.locales[0]], root)
+                for person in chosen if person.email]
+    _check_current(config, root, outgoing)
+    for item in outgoing:
+        standing = _standing(item, log.latest(item.leader.name), resend=resend, named=bool(leader))
+        if standing == "send":
+            plan.outgoing.append(item)
+        else:
+            getattr(plan, standing).append(log.latest(item.leader.name))
     return plan
 
 
-def _chosen(config: Config, name: str | None) -> list[Leader]:
+def _check_config(config: Config) -> None:
+    problems = []
+    if config.mail is None:
+        problems.append(Problem(str(config.file), "mail", "required by kitbuilder send: the mail server and "
+                                "sender, {host, from: {name, email}}"))
+    if "leader-dialogue" not in config.kits:
+        problems.append(Problem(str(config.file), "kits", "kitbuilder send e-mails the leader-dialogue kit's "
+                                "guides and invitations; add leader-dialogue"))
     if not config.leaders:
-        raise ConfigError(Problem(str(config.file), "leaders", "no leaders are listed; kitbuilder send e-mails each "
-                                  "leader their own files"))
+        problems.append(Problem(str(config.file), "leaders", "no leaders are listed; kitbuilder send e-mails each "
+                                "leader their own files"))
+    if problems:
+        raise ConfigError(problems)
+
+
+def _chosen(config: Config, name: str | None) -> list[Leader]:
     if not name:
         return list(config.leaders)
     chosen = [leader for leader in config.leaders if leader.name.casefold() == name.casefold()]
@@ -135,46 +135,45 @@ def _where(config: Config, leader: Leader, column: str) -> tuple[str, str]:
 def _outgoing(leader: Leader, locale_kit: LocaleKit, root: Path) -> Outgoing:
     documents = [document for document in locale_kit.documents
                  if document.leader and document.leader.name == leader.name]
-    if not documents:
-        raise ConfigError(Problem("kits", "", "kitbuilder send e-mails each leader their own documents; build the "
-                                  "leader-dialogue kit (or results-meeting)"))
-    person = documents[0].leader
-    folder = root / locale_kit.locale
-    calendar = next((folder / document.file_name for document in documents if document.format == "ics"), None)
+    person, folder = documents[0].leader, root / locale_kit.locale
+    [calendar] = [folder / document.file_name for document in documents if document.format == "ics"]
     files = {}
     for path in (folder / document.file_name for document in documents):
         files[path.relative_to(root).as_posix()] = sha256_of(path.read_bytes()) if path.is_file() else ""
     return Outgoing(leader, person, locale_kit, folder / LEADER_PACKS / f"{person.stem}.pdf", calendar, files)
 
 
-def _out_of_date(root: Path, relative: str, built_from: dict[str, dict[str, str]], current: dict[str, str],
-                 config: Config) -> str:
-    """Why the built file ``relative`` cannot be sent as it is (empty: it can)."""
-    if not (root / relative).is_file():
-        return "missing"
-    recorded = built_from.get(relative)
-    if recorded is None:
-        return "the manifest does not say what it was built from"
+def _check_current(config: Config, root: Path, outgoing: list[Outgoing]) -> None:
+    """Stop, naming each file and the command that rebuilds them, unless every file to send is
+    there and was built from the config and data files as they are now."""
+    built_from, current = read_manifest_inputs(root), input_hashes(config)
     names = {"config": display_path(config.file),
              **{key: display_path(path) for key, path in input_files(config).items()}}
-    changed = sorted(names.get(key, key) for key in current.keys() | recorded.keys()
-                     if current.get(key) != recorded.get(key))
-    return f"{', '.join(changed)} changed since it was built" if changed else ""
+    stale = []
+    for relative in (name for item in outgoing for name in [*item.files, item.pack.relative_to(root).as_posix()]):
+        recorded = built_from.get(relative)
+        if not (root / relative).is_file():
+            stale.append(f"{relative}: missing")
+        elif recorded is None:
+            stale.append(f"{relative}: the manifest does not say what it was built from")
+        elif changed := sorted(names.get(key, key) for key in current.keys() | recorded.keys()
+                               if current.get(key) != recorded.get(key)):
+            stale.append(f"{relative}: {', '.join(changed)} changed since it was built")
+    if stale:
+        command = shlex.join(["kitbuilder", "build", display_path(config.file), "--pdf", "--out",
+                              display_path(root.parent)])
+        raise SendError("nothing was sent: these files are missing or older than what they are made from\n"
+                        + "\n".join(f"  {line}" for line in stale) + f"\nBuild them again with: {command}")
 
 
-def _to_send(outgoing: Outgoing, log: SendLog, plan: Plan, resend: bool, named: bool) -> bool:
-    """Whether ``outgoing`` goes out in this run; if not, the plan lists why."""
-    entry = log.latest(outgoing.leader.name)
-    if entry is None or entry.status not in ("sending", "sent"):
-        return True  # never sent, or refused or failed: nobody has it
+def _standing(outgoing: Outgoing, latest: LogEntry | None, *, resend: bool, named: bool) -> str:
+    """``send``, or the :class:`Plan` list that names why not."""
+    if latest is None or latest.status not in REACHED:
+        return "send"  # never sent, or refused or failed: nobody has it
     if named and resend:
-        return True
-    if entry.status == "sending":
-        plan.in_doubt.append(entry)
-    elif (entry.files, entry.address, entry.cc) == (outgoing.files, outgoing.leader.email, outgoing.cc):
-        plan.already_sent.append(entry)
-    elif resend:
-        return True
-    else:
-        plan.changed.append(entry)
-    return False
+        return "send"
+    if latest.status == "sending":
+        return "in_doubt"
+    if (latest.files, latest.address, latest.cc) == (outgoing.files, outgoing.leader.email, outgoing.cc):
+        return "already_sent"
+    return "send" if resend else "changed"
