@@ -219,7 +219,7 @@ def send(config: Path, out_dir: Path, leader: str | None, dry_run: Path | None, 
         return
     click.echo(f"Sent {len(report.sent)} e-mails." if plan.outgoing else "Nothing to send.")
     if report.refused:
-        raise SendError("the server refused some addresses (the e-mail went to the others):\n" + "\n".join(
+        raise SendError("the server refused these addresses (everyone else got their e-mail):\n" + "\n".join(
             f"  {leader}: {address}: {answer}" for leader, refused in report.refused.items()
             for address, answer in refused.items()))
 

@@ -57,8 +57,7 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
     addresses changed since get it again. ``dry_run`` writes each e-mail into that folder as
     an .eml file and sends nothing; ``per_minute`` paces the messages for servers that
     throttle; ``password`` (or a function that gives it, asked only when there is something to
-    send) logs in as ``mail.username``; ``progress(done, total)`` hears
-    about each message.
+    send) logs in as ``mail.username``; ``progress(done, total)`` hears about each message.
 
     Raises :class:`~kitbuilder.errors.ConfigError` or :class:`InputError` for bad input and
     :class:`SendError` for files that are missing or out of date (both before anything is
@@ -67,15 +66,7 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
     """
     root = Path(out_dir) / safe_name(config.organisation.short_name)
     if dry_run is not None:
-        send_log = SendLog(root / LOG_FILE)
-        plan = plan_sending(config, root, send_log, leader=leader, resend=resend)
-        report = SendReport(plan, send_log.path)
-        for outgoing in plan.outgoing:
-            message, _, _ = _message(config, outgoing, send_log)
-            path = Path(dry_run) / f"{outgoing.person.stem}.eml"
-            write_atomic(path, bytes(message))
-            report.drafts.append(path)
-        return report
+        return _write_drafts(config, root, Path(dry_run), leader=leader, resend=resend)
     with output_lock(Path(out_dir)):  # one run at a time, and no build changing the files meanwhile
         send_log = SendLog(root / LOG_FILE)
         plan = plan_sending(config, root, send_log, leader=leader, resend=resend)
@@ -88,6 +79,18 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
                 _send_one(config, outgoing, mailer, send_log, report, pause)
                 if progress:
                     progress(done, len(plan.outgoing))
+    return report
+
+
+def _write_drafts(config: Config, root: Path, folder: Path, *, leader: str | None, resend: bool) -> SendReport:
+    """The e-mails a run would send, as .eml files in ``folder``; nothing is sent or logged."""
+    send_log = SendLog(root / LOG_FILE)
+    report = SendReport(plan_sending(config, root, send_log, leader=leader, resend=resend), send_log.path)
+    for outgoing in report.plan.outgoing:
+        message, _, _ = _message(config, outgoing, send_log)
+        path = folder / f"{outgoing.person.stem}.eml"
+        write_atomic(path, bytes(message))
+        report.drafts.append(path)
     return report
 
 
@@ -124,7 +127,7 @@ def _send_one(config: Config, outgoing: Outgoing, mailer: Mailer, send_log: Send
     if refused:
         report.refused[outgoing.leader.name] = refused
         log.info("%s: the server refused %s; the e-mail went to the others", outgoing.leader.name,
-                    "; ".join(f"{address} ({answer})" for address, answer in refused.items()))
+                 "; ".join(f"{address} ({answer})" for address, answer in refused.items()))
     log.info("sent %s to %s (%s)", outgoing.pack.name, outgoing.leader.email, message["Message-ID"])
 
 
