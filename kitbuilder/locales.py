@@ -1,7 +1,8 @@
 """Locale content: every word the kit prints, one folder per language.
 
 A locale is a folder ``locales/<code>/`` holding ``locale.yaml`` (its name, Babel locale
-and time zone) and one YAML file per namespace (``common.yaml``, ``wellbeing_plan.yaml``).
+and time zone) and one YAML file per namespace (``common.yaml``, ``wellbeing_plan.yaml``;
+``columns.yaml`` holds the column headers the language's spreadsheets use).
 Keys are addressed with dots: ``wellbeing_plan.themes.recovery.title``. Adding a language
 is adding a folder with the same keys; :func:`check_locales` finds what is missing.
 """
@@ -21,6 +22,7 @@ from .names import display_path
 from .inputs.yamlfile import YamlSyntaxError, load_yaml
 
 __all__ = [
+    "COLUMNS_NAMESPACE",
     "REFERENCE_LOCALE",
     "LocaleContent",
     "available_locales",
@@ -31,6 +33,9 @@ __all__ = [
 
 #: The locale every other locale is compared with.
 REFERENCE_LOCALE = "en"
+#: The namespace of the column headers read in survey and leaders files: each language lists
+#: as many synonyms as it has, so its lists need not be as long as the reference's.
+COLUMNS_NAMESPACE = "columns"
 _META_FILE = "locale.yaml"
 _META_KEYS = ("name", "babel", "timezone")
 
@@ -157,6 +162,6 @@ def check_locales() -> list[Problem]:
             ref, val = reference[key], flat[key]
             if isinstance(ref, list) != isinstance(val, list):
                 problems.append(Problem(where, key, "a list in one locale and a text in the other"))
-            elif isinstance(ref, list) and len(ref) != len(val):
+            elif isinstance(ref, list) and len(ref) != len(val) and not key.startswith(f"{COLUMNS_NAMESPACE}."):
                 problems.append(Problem(where, key, f"{len(val)} items, '{REFERENCE_LOCALE}' has {len(ref)}"))
     return problems

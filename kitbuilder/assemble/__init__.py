@@ -43,7 +43,8 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
         logo=logo,
         font=config.branding.font,
     )
-    warnings = minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
+    warnings = (minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
+                + (survey.warnings if survey else ()))
     locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey)
                     for code in config.locales)
     return Kit(locales[0].organisation, locales, warnings)

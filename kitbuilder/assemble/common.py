@@ -11,7 +11,7 @@ from babel.dates import format_time
 from .. import kits
 from ..inputs.config import Config
 
-__all__ = ["add_months", "clock_rows", "fill", "localised"]
+__all__ = ["add_months", "clock_rows", "fill", "localised", "survey_label"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -48,3 +48,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def survey_label(config: Config, code: str, name: str) -> str:
+    """An area's or unit's ``name`` as the survey file writes it, in locale ``code`` (``survey.labels``)."""
+    labels = config.survey.labels if config.survey else {}
+    return labels.get(name, {}).get(code, name)

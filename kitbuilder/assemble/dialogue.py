@@ -10,9 +10,9 @@ from babel.dates import format_date, format_time
 
 from ..inputs.config import Config
 from ..locales import LocaleContent
-from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation
+from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation, Participant
 from ..names import safe_name
-from .common import add_months, fill
+from .common import add_months, fill, survey_label
 
 __all__ = ["dialogue_leaders", "leader_dialogue", "timezone_for"]
 
@@ -28,6 +28,7 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
     settings = config.dialogue
     description = fill(t["calendar"]["description"], **_minutes(config))
     zone = ZoneInfo(timezone_for(config, content))
+    organiser = Participant(settings.organiser.name, settings.organiser.email) if settings.organiser else None
     leaders = []
     for number, leader in enumerate(config.leaders, start=1):
         place = leader.place or settings.place
@@ -38,6 +39,8 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
                                   for months in settings.follow_up_months]
         when = [_moment(moment, content.babel) for moment in meetings]
         names = {"leader": leader.name, "manager": leader.manager or "—"}
+        invited = tuple(Participant(name, email) for name, email in (
+            (leader.name, leader.email), (leader.manager or leader.manager_email, leader.manager_email)) if email)
         events = tuple(
             CalendarEvent(
                 uid=f"{safe_name(organisation.short_name)}-{number:04d}-{index}@kitbuilder",
@@ -46,14 +49,15 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
                 location=place,
                 start=moment,
                 end=moment + dt.timedelta(minutes=settings.minutes),
-                attendee=leader.email,
+                attendees=invited,
+                organiser=organiser,
             )
             for index, moment in enumerate(meetings)
         )
         leaders.append(DialogueLeader(
             number=number,
             name=leader.name,
-            unit=leader.unit,
+            unit=survey_label(config, content.code, leader.unit),
             manager=leader.manager,
             email=leader.email,
             place=place,
