@@ -52,7 +52,8 @@ docs: $(BIN)/kitbuilder
 	$(BIN)/kitbuilder schema > config/kitbuilder.schema.json
 	$(BIN)/python tools/config_reference.py
 
-# The README's contact sheets of the example kit (Danish), regenerated from a fresh preview.
+# The README's contact sheets of the example kit (Danish), regenerated from a fresh preview, and
+# its screenshots of the web app (from the browser test).
 docs-images: $(BIN)/kitbuilder
 	@$(MAKE) --no-print-directory system-deps APT_PACKAGES="libreoffice-writer-nogui libreoffice-impress-nogui \
 		fontconfig fonts-crosextra-carlito"
@@ -60,6 +61,7 @@ docs-images: $(BIN)/kitbuilder
 	mkdir -p docs
 	for sheet in output/fjordby/da/preview/contact-sheet-*.png; do \
 		cp "$$sheet" "docs/$$(basename "$$sheet" | sed 's/^contact-sheet-/contact-sheet-da-/')"; done
+	KITBUILDER_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_web_browser.py
 
 clean:
 	rm -rf output/* .pytest_cache

@@ -155,9 +155,9 @@ def preview(config: Path, locales: list[str], kits: list[str], out_dir: Path, te
 
 
 class _ProgressBar:
-    """A progress bar on stderr while ``label`` goes on (personalised documents render), only on a terminal."""
+    """A progress bar on stderr while ``label`` goes on (documents are written and converted), only on a terminal."""
 
-    def __init__(self, label: str = "Personalised documents"):
+    def __init__(self, label: str = "Documents"):
         self.label = label
 
     def __enter__(self):
@@ -298,6 +298,41 @@ def themes(locale: str, config: Path | None) -> None:
     width = max(len(theme_id) for _, theme_id, _ in rows)
     for number, theme_id, title in rows:
         click.echo(f"{number:>2}  {theme_id:<{width}}  {title}")
+
+
+class _Size(click.ParamType):
+    """A size such as ``25MB``, ``500KB`` or a number of bytes."""
+
+    name = "size"
+    _UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        import re
+
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", str(value).upper())
+        if not match:
+            self.fail(f"expected a size such as 25MB, 500KB or 1000000 (got {value!r})", param, ctx)
+        return int(float(match.group(1)) * self._UNITS[match.group(2)])
+
+
+@cli.command()
+@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+              help="The folder of projects (each a folder with a kitbuilder.yaml).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; any other than this machine's own needs --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="The port to listen on.")
+@click.option("--token", envvar="KITBUILDER_TOKEN", help="An access code every request must give (also read from "
+              "KITBUILDER_TOKEN); required with a --host others can reach.")
+@click.option("--max-upload", type=_Size(), default="25MB", show_default=True, help="The largest file to accept.")
+def serve(workspace: Path, host: str, port: int, token: str | None, max_upload: int) -> None:
+    """Serve the web app: projects, a guided form, builds, contact sheets and downloads."""
+    from .web.serve import check_bind, run
+
+    check_bind(host, token)
+    click.echo(f"kitbuilder serves {workspace.resolve()} on http://{host}:{port}/ (Ctrl-C stops it)")
+    run(workspace, host=host, port=port, token=token, max_upload=max_upload)
 
 
 @cli.group()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AA_LARGE_TEXT", "AA_NORMAL_TEXT", "contrast_ratio", "contrast_warnings"]
+__all__ = ["AA_LARGE_TEXT", "AA_NORMAL_TEXT", "contrast_ratio", "contrast_warnings", "needed_contrast"]
 
 #: WCAG 2 level AA for normal text, and for large text (18 pt, or 14 pt bold).
 AA_NORMAL_TEXT = 4.5
@@ -25,6 +25,11 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+def needed_contrast(name: str) -> float:
+    """The contrast on white that the brand colour ``name`` needs (WCAG AA for its text size)."""
+    return _THRESHOLDS.get(name, AA_NORMAL_TEXT)
+
+
 def contrast_warnings(colours: dict[str, str | None], source: str) -> list[str]:
     """A warning for each named colour that is used as text on white (or as a background
     behind white text) with a contrast below WCAG AA for the size it is used at."""
@@ -32,7 +37,7 @@ def contrast_warnings(colours: dict[str, str | None], source: str) -> list[str]:
     for name, colour in colours.items():
         if colour is None:
             continue
-        ratio, needed = contrast_ratio(colour, WHITE), _THRESHOLDS.get(name, AA_NORMAL_TEXT)
+        ratio, needed = contrast_ratio(colour, WHITE), needed_contrast(name)
         if ratio < needed:
             warnings.append(
                 f"{source}: branding.colours.{name}: text in {colour} on white {WHITE} has a contrast of "

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from .inputs.config import Config
-    from .pipeline import BuildReport
+    from .pipeline import BuildReport, Progress
 
 __all__ = ["Flag", "PreviewReport", "SheetDocument", "SheetReport", "preview", "write_contact_sheets"]
 
@@ -126,16 +126,18 @@ class PreviewReport:
         return [flag for sheet in self.sheets.values() for flag in sheet.flags]
 
 
-def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int = 1) -> PreviewReport:
+def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int = 1,
+            progress: Progress | None = None) -> PreviewReport:
     """Build ``config`` with PDFs (keeping PDFs that are current) and write each locale's contact sheets.
 
     The sheets go to ``out_dir/<short_name>/<locale>/preview/``; every flag is also logged
-    as a warning. Raises what :func:`kitbuilder.build` raises.
+    as a warning. ``progress`` hears about the build as :func:`kitbuilder.build` tells it.
+    Raises what :func:`kitbuilder.build` raises.
     """
     from .pipeline import build
 
     started = time.perf_counter()
-    built = build(config, out_dir, templates=templates, pdf=True, jobs=jobs)
+    built = build(config, out_dir, templates=templates, pdf=True, jobs=jobs, progress=progress)
     report = PreviewReport(built)
     with output_lock(Path(out_dir)):  # the sheets and the manifest, like the build, one writer at a time
         entries: list[ManifestEntry] = []

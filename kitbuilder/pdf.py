@@ -16,8 +16,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from .errors import BuildError
 from .writer import write_atomic
@@ -54,8 +56,11 @@ def page_count(pdf: Path) -> int:
 
 
 def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, timeout: float = 600,
-                   soffice: str | None = None) -> dict[Path, Path]:
+                   soffice: str | None = None, converted: Callable[[], None] | None = None) -> dict[Path, Path]:
     """Write ``<file>.pdf`` beside each of ``files``, with ``workers`` LibreOffice processes.
+
+    ``converted()`` is called as LibreOffice reports each file done (from the converters'
+    threads), for a progress bar.
 
     Returns each file's PDF. Raises :class:`BuildError` naming every file that did not
     convert; the PDFs that did convert are kept.
@@ -67,7 +72,8 @@ def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, t
     running: list[subprocess.Popen] = []
     with ThreadPoolExecutor(len(groups)) as pool:
         try:
-            results = list(pool.map(lambda group: _convert_group(command, group, pdfa, timeout, running), groups))
+            results = list(pool.map(lambda group: _convert_group(command, group, pdfa, timeout, running, converted),
+                                        groups))
         except BaseException:
             # Ctrl-C arrives here, not in the threads: stop their LibreOffice processes, which
             # run in sessions of their own and would otherwise go on (and keep us waiting)
@@ -81,8 +87,8 @@ def convert_to_pdf(files: list[Path], *, pdfa: bool = False, workers: int = 1, t
     return {source: written[source] for source in files}
 
 
-def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float,
-                   running: list[subprocess.Popen]) -> tuple[dict[Path, Path], list[Path]]:
+def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float, running: list[subprocess.Popen],
+                   converted: Callable[[], None] | None) -> tuple[dict[Path, Path], list[Path]]:
     with tempfile.TemporaryDirectory(prefix="kitbuilder-pdf-") as work:
         work_dir = Path(work)
         inbox, outbox = work_dir / "in", work_dir / "out"
@@ -97,7 +103,7 @@ def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float,
         args = [command, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
                 "--norestore", "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf",
                 "--outdir", str(outbox), *(str(link) for link, _ in staged.values())]
-        _run(args, timeout, running)
+        _run(args, timeout, running, converted)
         written, failed = {}, []
         for source, (_, produced) in staged.items():
             if produced.is_file() and page_count(produced) > 0:
@@ -109,16 +115,29 @@ def _convert_group(command: str, files: list[Path], pdfa: bool, timeout: float,
     return written, failed
 
 
-def _run(args: list[str], timeout: float, running: list[subprocess.Popen]) -> None:
+def _run(args: list[str], timeout: float, running: list[subprocess.Popen],
+         converted: Callable[[], None] | None) -> None:
     # a session of its own, so that stopping it stops every process LibreOffice starts
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     running.append(process)
-    try:
-        process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
         _stop(process)
-        process.communicate()
-        raise BuildError(f"LibreOffice did not finish within {timeout:.0f} s and was stopped") from None
+
+    timer = threading.Timer(timeout, expire)
+    timer.start()
+    try:
+        for line in process.stdout:  # "convert <file> -> <pdf> using filter …", one line per file
+            if converted and line.startswith(b"convert "):
+                converted()
+        process.wait()
+    finally:
+        timer.cancel()
+        process.stdout.close()
+    if expired.is_set():
+        raise BuildError(f"LibreOffice did not finish within {timeout:.0f} s and was stopped")
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -10,6 +10,7 @@ import difflib
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -127,7 +128,8 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
 
     ``templates`` (a folder of restyled templates) overrides ``branding.templates``.
     ``jobs`` processes render the documents and convert them to PDF; ``leader`` builds
-    only that leader's files; ``progress(done, total)`` hears about personalised documents.
+    only that leader's files; ``progress(done, total)`` hears about every document written
+    and every PDF converted (``total`` counts both from the start).
     With ``pdf`` every file is also converted to PDF by LibreOffice and each locale gets a
     print pack per kit; ``pdfa`` writes PDF/A-2b, tagged. A PDF whose Office file is
     unchanged since the build that made it (by the manifest's hashes) is kept as it is.
@@ -150,6 +152,8 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
         items = _only_leader(items, leader)
     first, batch = _first_of_each_kind(items)
     report = BuildReport(root, kit=kit)
+    office = sum(1 for _, document in items if document.format in _OFFICE) if pdf or pdfa else 0
+    counter = _Counter(progress, len(items) + office)
     with _Renderer(kit, config, templates, template_set, root, jobs, len(batch)) as renderer:
         rendered = renderer.render(first)
         with output_lock(Path(out_dir)):
@@ -159,9 +163,10 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
                     write_atomic(path, data)
                     report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
                     log.info("wrote %s", path)
-                report.entries += renderer.write(batch, progress)
+                    counter.advance()
+                report.entries += renderer.write(batch, counter)
                 if pdf or pdfa:
-                    _write_pdfs(first + batch, report, pdfa=pdfa, jobs=jobs)
+                    _write_pdfs(first + batch, report, pdfa=pdfa, jobs=jobs, counter=counter)
             except OSError as exc:
                 raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
             finally:
@@ -169,6 +174,25 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
                     report.manifest = write_manifest(root, kit.organisation.name, report.entries, inputs)
     report.seconds = time.perf_counter() - started
     return report
+
+
+_OFFICE = {"docx", "pptx"}
+
+
+class _Counter:
+    """Tells ``progress(done, total)`` each time documents are written or converted (from
+    any thread: LibreOffice processes report their conversions as they go)."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        self._lock = threading.Lock()
+
+    def advance(self, count: int = 1) -> None:
+        if self.progress is None or count == 0:
+            return
+        with self._lock:
+            self.done += count
+            self.progress(self.done, self.total)
 
 
 def _render(document: Document, locale_kit: LocaleKit, template_set: TemplateSet) -> bytes:
@@ -243,7 +267,7 @@ class _Renderer:
             return [_render(document, locale_kit, self.template_set) for locale_kit, document in items]
         return self.pool.map(_render_key, [_key(item) for item in items], chunksize=2)
 
-    def write(self, items: list[_Item], progress: Progress | None) -> list[ManifestEntry]:
+    def write(self, items: list[_Item], counter: _Counter) -> list[ManifestEntry]:
         """Render and write ``items`` a chunk at a time, so memory stays flat however many there are."""
         if self.pool is None:
             done_lists = ([_write_one(self.root, locale_kit, document, self.template_set)]
@@ -255,8 +279,7 @@ class _Renderer:
         entries: list[ManifestEntry] = []
         for done in done_lists:
             entries += done
-            if progress:
-                progress(len(entries), len(items))
+            counter.advance(len(done))
         return sorted(entries, key=lambda entry: entry.file)
 
 
@@ -305,9 +328,9 @@ def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
     return entries
 
 
-def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: int) -> None:
+def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: int, counter: _Counter) -> None:
     """Convert every Office file written (unless its PDF is current), then join each locale's kit into a print pack."""
-    office = [(lk, doc) for lk, doc in items if doc.format in {"docx", "pptx"}]
+    office = [(lk, doc) for lk, doc in items if doc.format in _OFFICE]
     sources = {entry.file: f"{entry.sha256} {'pdfa' if pdfa else 'pdf'}" for entry in report.entries}
     previous = read_manifest(report.root)
     paths = [report.root / lk.locale / doc.file_name for lk, doc in office]
@@ -315,7 +338,8 @@ def _write_pdfs(items: list[_Item], report: BuildReport, *, pdfa: bool, jobs: in
     report.pdfs_reused = len(paths) - len(stale)
     log.info("converting %d files to PDF with %d LibreOffice process(es); %d unchanged", len(stale), jobs,
              report.pdfs_reused)
-    convert_to_pdf(stale, pdfa=pdfa, workers=jobs)
+    counter.advance(report.pdfs_reused)
+    convert_to_pdf(stale, pdfa=pdfa, workers=jobs, converted=counter.advance)
     # a pack per locale and kit, and per leader one with that leader's own documents
     packs: dict[tuple[str, str], tuple[LocaleKit, str, list[tuple[Document, Path]]]] = {}
     for (locale_kit, document), path in zip(office, paths):

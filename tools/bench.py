@@ -113,11 +113,50 @@ def results_deck(repeat: int) -> tuple[float, float]:
         return seconds, floor
 
 
+def web_figures(repeat: int) -> list[tuple[str, str, str, str]]:
+    """The web app: the example project's page, and a build started from the app against the
+    same build from the command line (both with 2 workers, as `kitbuilder serve` builds)."""
+    from starlette.testclient import TestClient
+
+    from kitbuilder.web.app import create_app
+
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        workspace = Path(work)
+        folder = workspace / "fjordby"
+        shutil.copytree(EXAMPLE.parent, folder, ignore=shutil.ignore_patterns("*.json"))
+        (folder / EXAMPLE.name).rename(folder / "kitbuilder.yaml")
+        with TestClient(create_app(workspace, build_jobs=2)) as client:
+            page = median_seconds(lambda: client.get("/projects/fjordby").raise_for_status(), repeat)
+            floor = median_seconds(lambda: client.get("/static/app.css").raise_for_status(), repeat)
+
+            def app_build() -> None:
+                client.post("/projects/fjordby/build", headers={"Accept": "application/json"}).raise_for_status()
+                while client.get("/projects/fjordby/status").json()["state"] == "running":
+                    time.sleep(0.05)
+
+            cli_build = [str(KITBUILDER), "-q", "build", str(folder / "kitbuilder.yaml"), "--out",
+                         str(folder / "output"), "-j", "2"]
+            # taken in turns, so that a busy moment of the machine weighs on both alike
+            from_app, from_cli = [], []
+            for _ in range(3):
+                from_app.append(median_seconds(app_build, 1))
+                from_cli.append(wall(cli_build, 1))
+            assert client.get("/projects/fjordby/status").json()["state"] == "done"
+    from_app, from_cli = statistics.median(from_app), statistics.median(from_cli)
+    rows.append(("serve: project page of the example", f"{page * 1000:.0f} ms", f"{floor * 1000:.1f} ms (static file)",
+                 f"{page / floor:.0f}x (goal < 1 s)"))
+    rows.append(("serve: example build from the app", f"{from_app:.2f} s", f"{from_cli:.2f} s (same build, CLI)",
+                 f"{from_app / from_cli:.2f}x (goal about 1x)"))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice figure")
     parser.add_argument("--no-leaders", action="store_true", help="skip the 100 / 1,000 leaders figures")
+    parser.add_argument("--no-web", action="store_true", help="skip the web app's figures")
     opts = parser.parse_args()
 
     from docx import Document
@@ -179,6 +218,9 @@ def main() -> int:
             rows.append((f"{count} dialogue guides (+ .ics), 2 jobs", f"{seconds:.1f} s",
                          f"{guide_floor * count:.1f} s (floor x n)" if guide_floor else "",
                          f"{count / seconds:.0f} guides/s (goal >= 25), peak {peak / 1024:.0f} MB/process"))
+
+    if not opts.no_web:
+        rows += web_figures(opts.repeat)
 
     widths = [max(len(row[i]) for row in rows + [("figure", "time", "floor", "ratio")]) for i in range(4)]
     header = ("figure", "time", "floor", "ratio")

@@ -2,7 +2,8 @@
 """Print the words of one locale's content that hunspell does not know, with a rate per 1,000.
 
 Usage: spellcheck_locale.py LOCALE_DIR DICTIONARY   (e.g. locales/da da_DK)
-Words listed in LOCALE_DIR/spelling-allow.txt (one per line) are accepted.
+Words listed in LOCALE_DIR/spelling-allow.txt (one per line) are accepted, also capitalised
+(a word that opens a heading needs no second entry).
 """
 import re
 import subprocess
@@ -34,7 +35,7 @@ def main(locale_dir, dictionary):
     allowed = set(allow_file.read_text(encoding="utf-8").split()) if allow_file.exists() else set()
     out = subprocess.run(["hunspell", "-d", dictionary, "-l"], input="\n".join(words),
                          capture_output=True, text=True, check=True).stdout.split()
-    unknown = [w for w in out if w not in allowed]
+    unknown = [w for w in out if w not in allowed and w[:1].lower() + w[1:] not in allowed]
     print(f"{len(words)} words, {len(unknown)} unknown ({1000 * len(unknown) / max(len(words), 1):.2f} per 1,000)")
     for w in sorted(set(unknown)):
         print(" ", w)

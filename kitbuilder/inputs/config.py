@@ -523,11 +523,12 @@ class Config(_Model):
 
 # --- loading --------------------------------------------------------------------------------
 
-def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Config:
+def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, text: str | None = None) -> Config:
     """Read, validate and return the config at ``path``.
 
     ``overrides`` replace top-level keys (as the CLI's ``--locale`` does); empty values
-    are ignored.
+    are ignored. ``text``, when given, is validated as if it were the file's content (an
+    edit checked before it is saved), with paths relative to the file's folder.
 
     Raises :class:`ConfigError` listing every problem found (YAML syntax, unknown keys,
     wrong types, unknown ids, missing files, bad text overrides).
@@ -535,7 +536,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None) -> Co
     path = Path(path)
     display = display_path(path)
     try:
-        doc = load_yaml(path, display_name=display)
+        doc = load_yaml(path, display_name=display, text=text)
     except YamlSyntaxError as exc:
         raise ConfigError(exc.problems) from None
     if not isinstance(doc.data, dict):

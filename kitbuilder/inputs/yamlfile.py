@@ -83,15 +83,16 @@ class YamlDocument:
         return Problem(self.file, format_path(path), message, self.line(path))
 
 
-def load_yaml(path: Path, *, display_name: str | None = None) -> YamlDocument:
-    """Load one YAML file into a :class:`YamlDocument`.
+def load_yaml(path: Path, *, display_name: str | None = None, text: str | None = None) -> YamlDocument:
+    """Load one YAML file (or ``text`` meant to be saved as it) into a :class:`YamlDocument`.
 
     Raises :class:`YamlSyntaxError` with one ``Problem`` per fault when the file cannot be
     read, is not YAML, or repeats a key.
     """
     name = display_name or str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise YamlSyntaxError([Problem(name, "", "file not found")]) from None
     except UnicodeDecodeError as exc:

@@ -1,0 +1,146 @@
+"""Edit a config's YAML the way a person would: change one value, keep everything else.
+
+PyYAML drops every comment when it writes a file back; ruamel.yaml's round-trip mode keeps
+comments, key order, quotes and flow lists (``[da, sv]``), so a form edit changes only the
+lines of the values that changed. Indentation is taken from the file itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
+
+__all__ = ["RoundTrip", "plain"]
+
+Path_ = tuple[str | int, ...]
+
+
+class RoundTrip:
+    """A YAML document loaded for editing; :meth:`text` gives it back with the edits."""
+
+    def __init__(self, text: str):
+        self._yaml = YAML(typ="rt")
+        self._yaml.preserve_quotes = True
+        self._yaml.width = 4096  # never re-wrap a long line the user wrote
+        try:
+            _, sequence, offset = load_yaml_guess_indent(text)
+        except YAMLError:
+            sequence, offset = None, None
+        mapping = _mapping_indent(text)
+        offset = offset or 0
+        self._yaml.indent(mapping=mapping, sequence=max(sequence or 0, offset + 2), offset=offset)
+        self.data = self._yaml.load(text)
+        if self.data is None:
+            self.data = CommentedMap()
+
+    def get(self, path: Path_, default: Any = None) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+    def set(self, path: Path_, value: Any) -> bool:
+        """Set ``path`` to ``value`` (creating mappings on the way); whether anything changed."""
+        if plain(self.get(path)) == plain(value) and self.get(path, _MISSING) is not _MISSING:
+            return False
+        node = self.data
+        for part, following in zip(path, path[1:]):
+            child = node[part] if _has(node, part) else None
+            if not isinstance(child, (dict, list)):
+                child = CommentedSeq() if isinstance(following, int) else CommentedMap()
+                _put(node, part, child)
+            node = child
+        _put(node, path[-1], _yaml_value(value))
+        return True
+
+    def delete(self, path: Path_) -> bool:
+        """Remove ``path`` (and mappings it leaves empty); whether it was there."""
+        parent = self.get(path[:-1]) if path[:-1] else self.data
+        if not _has(parent, path[-1]):
+            return False
+        del parent[path[-1]]
+        if path[:-1] and not parent and isinstance(parent, dict):
+            self.delete(path[:-1])
+        return True
+
+    def text(self) -> str:
+        out = io.StringIO()
+        self._yaml.dump(self.data, out)
+        return out.getvalue()
+
+
+_MISSING = object()
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+def _put(node: Any, part: str | int, value: Any) -> None:
+    if isinstance(node, list) and part == len(node):
+        node.append(value)
+    else:
+        node[part] = value
+
+
+def _mapping_indent(text: str) -> int:
+    """The indentation of the first nested key, 2 when there is none."""
+    match = re.search(r"^[^\s#][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)[^\s#-]", text, re.MULTILINE)
+    return len(match.group(1)) if match else 2
+
+
+def _yaml_value(value: Any) -> Any:
+    """Python values as the config writes them: clock times quoted ("09:00"), mappings of
+    numbers and lists of plain words in flow style ({importance: 4, success: 2}, [da, sv]),
+    other mappings in block style."""
+    if isinstance(value, dt.time):
+        return DoubleQuotedScalarString(value.strftime("%H:%M"))
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for key, item in value.items():
+            mapping[key] = _yaml_value(item)
+        if value and all(isinstance(item, (int, float)) for item in value.values()):
+            mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, (list, tuple)):
+        sequence = CommentedSeq(_yaml_value(item) for item in value)
+        if all(isinstance(item, (str, int, float)) for item in value):
+            sequence.fa.set_flow_style()
+        return sequence
+    if isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        return DoubleQuotedScalarString(value)  # an unquoted # starts a comment
+    return value
+
+
+def plain(node: Any) -> Any:
+    """ruamel's commented containers and scalar strings as plain Python values."""
+    if isinstance(node, dict):
+        return {str(key): plain(value) for key, value in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [plain(value) for value in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, dt.time):
+        return node.strftime("%H:%M")
+    if isinstance(node, dt.datetime):
+        return node
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node

@@ -1,0 +1,529 @@
+"""The web app (kitbuilder serve) over HTTP: every route, and every promise of "safe by default"."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from starlette.testclient import TestClient
+
+from kitbuilder.inputs.config import Organisation
+from kitbuilder.web.app import SESSION_COOKIE, create_app
+
+from .conftest import ROOT
+
+JSON = {"Accept": "application/json"}
+LEADERS = "name;unit;manager;email;meeting\nJens Ærø;IT;Anne Berg;jens@example.org;2027-03-02T10:00\n" \
+          "Karin Öström;HR;Anne Berg;karin@example.org;2027-03-40T09:00\nSigrid Håkonsen;IT;Lars Bech;;\n"
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Path:
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def client(workspace):
+    with TestClient(create_app(workspace, max_upload=64 * 1024, build_jobs=1)) as client:
+        yield client
+
+
+def example_project(workspace: Path, name: str = "fjordby") -> Path:
+    """The example config, with its logo, leaders and survey files, as a project."""
+    folder = workspace / name
+    (folder / "assets").mkdir(parents=True)
+    shutil.copy(ROOT / "config" / "example.yaml", folder / "kitbuilder.yaml")
+    shutil.copy(ROOT / "config" / "assets" / "logo.png", folder / "assets" / "logo.png")
+    for data in ("leaders.csv", "survey.csv"):
+        shutil.copy(ROOT / "config" / data, folder / data)
+    return folder
+
+
+def small_project(client, name: str = "Small Kit", extra: str = "") -> Path:
+    """A project built quickly: one locale and one kit."""
+    response = client.post("/projects", data={"name": name}, follow_redirects=False)
+    folder = client.app.state.workspace.root / response.headers["location"].rsplit("/", 1)[1]
+    config = folder / "kitbuilder.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("locales: [da, sv, nb]", "locales: [da]")
+                      .replace("kits: [wellbeing-plan, leader-dialogue, evaluation-follow-up]", "kits: [leader-dialogue]")
+                      + extra, encoding="utf-8")
+    return folder
+
+
+def wait_for_build(client, name: str, timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get(f"/projects/{name}/status").json()
+        if status["state"] != "running":
+            return status
+        time.sleep(0.1)
+    raise AssertionError("the build did not finish")
+
+
+# --- projects ----------------------------------------------------------------------------
+
+def test_a_project_is_created_from_the_starter_and_listed(client, workspace):
+    response = client.post("/projects", data={"name": "Fjordby Kommune"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/projects/fjordby-kommune"
+    config = (workspace / "fjordby-kommune" / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert "  name: Fjordby Kommune" in config and "short_name: fjordby-kommune" in config
+    assert "# Languages to build:" in config  # the starter's comments stay
+    assert client.get("/", headers=JSON).json() == {"projects": [{"name": "fjordby-kommune",
+                                                                  "url": "/projects/fjordby-kommune"}]}
+    assert "Fjordby Kommune" in client.get("/").text
+    assert client.post("/projects", data={"name": "fjordby kommune"}).status_code == 409
+
+
+def test_project_names_are_made_safe(client, workspace):
+    response = client.post("/projects", data={"name": "../../Søndre / ..hemmelig"}, headers=JSON)
+    assert response.status_code == 201 and response.json()["name"] == "søndre-hemmelig"
+    assert [p.name for p in workspace.iterdir()] == ["søndre-hemmelig"]
+    assert client.get(response.json()["url"]).status_code == 200
+    assert 'href="/projects/s%C3%B8ndre-hemmelig"' in client.get("/").text
+    assert client.post("/projects", data={"name": "   "}).status_code == 400
+
+
+def test_the_command_line_and_the_app_share_projects(client, workspace, run):
+    assert run("init", workspace / "made-by-cli").exit_code == 0
+    assert [p["name"] for p in client.get("/", headers=JSON).json()["projects"]] == ["made-by-cli"]
+    assert client.get("/projects/made-by-cli").status_code == 200
+    assert client.get("/projects/no-such-project").status_code == 404
+
+
+# --- the project page and the form -------------------------------------------------------
+
+def test_the_project_page_has_every_section_with_the_schemas_help(client, workspace):
+    example_project(workspace)
+    page = client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text
+    for section in ("build", "organisation", "languages", "workshops", "themes", "action_cards", "leaders",
+                    "dialogue", "survey", "branding", "support", "yaml"):
+        assert f'<section id="{section}"' in page, section
+    assert str(escape(Organisation.model_fields["name"].description)) in page
+    assert 'type="date" id="f-workshops-prepare-date" name="workshops.prepare.date"' in page
+    assert 'value="2027-02-02"' in page and 'type="time"' in page and 'type="color"' in page
+    assert "Karin Öström" in page  # the leaders file as a table
+    assert "Shape: a long table" in page  # the survey file as read
+    status = client.get("/projects/fjordby", headers=JSON).json()
+    assert status["valid"] is True and status["build"]["state"] == "idle" and status["files"] == []
+
+
+@pytest.mark.parametrize("header, lang, heading", [
+    ("da-DK,da;q=0.9,en;q=0.8", "da", "Byg materialerne"),
+    ("sv-SE", "sv", "Bygg materialet"),
+    ("nb-NO,nb;q=0.9", "nb", "Bygg materiellet"),
+    ("nn", "nb", "Bygg materiellet"),
+    ("fr-FR,fr;q=0.9", "en", "Build the kit"),
+    ("en-US,da;q=0.5", "en", "Build the kit"),
+])
+def test_the_app_speaks_the_browsers_language(client, workspace, header, lang, heading):
+    example_project(workspace)
+    page = client.get("/projects/fjordby", headers={"Accept-Language": header}).text
+    assert f'<html lang="{lang}">' in page and f"<h2>{heading}</h2>" in page
+
+
+def test_a_valid_yaml_is_saved_and_an_invalid_one_is_not(client, workspace):
+    folder = example_project(workspace)
+    config = folder / "kitbuilder.yaml"
+    before = config.read_bytes()
+    broken = before.decode().replace("short_name: fjordby", "short_name: fjordby\n  colour: blue") \
+        .replace("date: 2027-02-02", "date: 2027-02-31")
+    response = client.post("/projects/fjordby/config", data={"yaml": broken}, headers=JSON)
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert {"file": "kitbuilder.yaml", "line": 11, "field": "organisation.colour",
+            "message": "unknown key; allowed: name, short_name"} in problems
+    assert any(p["field"] == "workshops.prepare.date" and p["line"] == 26 for p in problems)
+    assert config.read_bytes() == before  # nothing saved
+    page = client.post("/projects/fjordby/config", data={"yaml": broken})
+    assert page.status_code == 422 and "Nothing was saved" in page.text and "Line 11" in page.text
+    changed = before.decode().replace("Fjordby Kommune & Forsyning", "Fjordby Kommune")
+    response = client.post("/projects/fjordby/config", data={"yaml": changed}, follow_redirects=False)
+    assert response.status_code == 303 and config.read_text(encoding="utf-8") == changed
+    assert client.get("/projects/fjordby/config").text == changed
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # written atomically, no leftovers
+
+
+def test_a_config_that_is_not_yaml_still_opens_with_its_problem(client, workspace):
+    folder = example_project(workspace)
+    (folder / "kitbuilder.yaml").write_text("organisation:\n  name: [Fjordby\n", encoding="utf-8")  # edited by hand
+    page = client.get("/projects/fjordby")
+    assert page.status_code == 200
+    assert 'id="yaml-text"' in page.text and "not valid YAML" in page.text
+    assert '<section id="organisation"' not in page.text  # no form to show; the text can be fixed
+    assert 'id="build-button" disabled' in page.text
+    assert client.get("/projects/fjordby", headers=JSON).json()["problems"][0]["line"] == 3
+    assert "fjordby" in client.get("/").text
+
+
+def section_form(client, project: str, section: str) -> dict[str, list[str]]:
+    """The values the section's form would post as the page shows it."""
+    from html.parser import HTMLParser
+
+    page = client.get(f"/projects/{project}").text
+    start = page.index(f'<section id="{section}"')
+    html = page[start:page.index("</section>", start)]
+    values: dict[str, list[str]] = {}
+
+    class Inputs(HTMLParser):
+        select = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and a.get("name") and a.get("type") not in {"file"}:
+                if a.get("type") == "checkbox" and "checked" not in a:
+                    return
+                values.setdefault(a["name"], []).append(a.get("value", ""))
+            elif tag == "select":
+                self.select = a["name"]
+                values.setdefault(self.select, [""])
+            elif tag == "option" and self.select and "selected" in a:
+                values[self.select] = [a.get("value", "")]
+            elif tag == "textarea" and a.get("name"):
+                self.textarea = a["name"]
+                values[a["name"]] = [""]
+
+        def handle_data(self, data):
+            if getattr(self, "textarea", None):
+                values[self.textarea] = [values[self.textarea][0] + data]
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+    Inputs().feed(html[html.index('class="section-form"'):])
+    return values
+
+
+def post_section(client, project, section, changes: dict, **kwargs):
+    values = section_form(client, project, section)
+    values.update({key: value if isinstance(value, list) else [value] for key, value in changes.items()})
+    return client.post(f"/projects/{project}/form", data=values, follow_redirects=False, **kwargs)
+
+
+def test_a_form_edit_of_a_commented_config_changes_only_what_was_edited(client, workspace):
+    folder = example_project(workspace)
+    starter = small_project(client, "Starter")
+    for project in (starter, folder):  # every section saved as shown: not a byte changes
+        before = (project / "kitbuilder.yaml").read_text(encoding="utf-8")
+        for section in ("organisation", "languages", "workshops", "themes", "action_cards", "leaders", "dialogue",
+                        "survey", "branding", "support"):
+            response = post_section(client, project.name, section, {})
+            assert response.status_code == 303, (section, response.text[:2000])
+            assert (project / "kitbuilder.yaml").read_text(encoding="utf-8") == before, (project.name, section)
+    response = post_section(client, "fjordby", "workshops", {"workshops.qualify.venue": "Kulturhuset",
+                                                             "workshops.prepare.start": "08:30"})
+    assert response.status_code == 303 and response.headers["location"] == "/projects/fjordby#workshops"
+    after = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff == ['-    start: "09:00"', '+    start: "08:30"',
+                    "-    venue: Rådhuset, mødelokale 2", "+    venue: Kulturhuset"]
+    assert "qualify-themes: 70     # one longer group round" in after  # comments stay
+
+
+def test_themes_ratings_and_per_language_texts_are_saved(client, workspace):
+    folder = example_project(workspace)
+    response = post_section(client, "fjordby", "themes", {
+        "themes.selected": ["new-leaders", "recovery", "sparring", "hybrid-leadership", "overload"],
+        "themes.ratings.overload.importance": "", "themes.ratings.overload.success": "",
+        "themes.ratings.trust-and-safety.importance": "3", "themes.ratings.trust-and-safety.success": "4",
+        "themes.custom[0].title@sv": "Hur leder vi team på distans?",
+        "themes.custom[1].id": "meetings", "themes.custom[1].title@da": "Hvordan holder vi gode møder?",
+        "themes.custom[1].title@sv": "Hur håller vi bra möten?", "themes.custom[1].title@nb": "Hvordan holder vi gode møter?",
+        "themes.custom[1].prompt@da": "Same", "themes.custom[1].prompt@sv": "Same", "themes.custom[1].prompt@nb": "Same"})
+    assert response.status_code == 303, response.text[:2000]
+    from kitbuilder import load_config
+
+    config = load_config(folder / "kitbuilder.yaml")
+    assert config.themes.selected == ["new-leaders", "recovery", "sparring", "hybrid-leadership", "overload"]
+    assert "overload" not in config.themes.ratings and config.themes.ratings["trust-and-safety"].success == 4
+    text = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert "trust-and-safety: {importance: 3, success: 4}" in text
+    hybrid, meetings = config.themes.custom
+    assert hybrid.title["sv"] == "Hur leder vi team på distans?" and hybrid.title["en"].startswith("How do we lead")
+    assert meetings.title == {"da": "Hvordan holder vi gode møder?", "sv": "Hur håller vi bra möten?",
+                              "nb": "Hvordan holder vi gode møter?"}
+    assert meetings.prompt == "Same"  # the same text in every language is saved once
+
+
+def test_a_bad_form_value_is_shown_beside_its_field_and_nothing_is_saved(client, workspace):
+    folder = example_project(workspace)
+    before = (folder / "kitbuilder.yaml").read_bytes()
+    response = post_section(client, "fjordby", "support", {"support.contacts[0].name": "Mette Holm",
+                                                           "support.contacts[0].email": "x" * 151,
+                                                           "support.sparring_months": "2, 40"})
+    assert response.status_code == 422
+    page = response.text
+    field = page[page.index('id="f-support-contacts-0-email"'):]
+    assert field.index("too long: 151 characters, at most 150") < field.index("</td>")
+    months = page[page.index('id="f-support-sparring_months"'):]
+    assert months.index("less than or equal to 36") < months.index("</div>")
+    assert (folder / "kitbuilder.yaml").read_bytes() == before
+
+
+# --- uploads -------------------------------------------------------------------------------
+
+def test_an_upload_is_stored_under_a_safe_name_inside_the_project(client, workspace):
+    folder = example_project(workspace)
+    response = client.post("/projects/fjordby/files", files={"file": ("../../Ledere 2027.CSV", LEADERS.encode())},
+                           headers=JSON)
+    assert response.status_code == 201 and response.json() == {"name": "ledere-2027.csv"}
+    assert (folder / "ledere-2027.csv").read_text(encoding="utf-8") == LEADERS
+    assert not (workspace / "Ledere 2027.CSV").exists() and not (workspace.parent / "Ledere 2027.CSV").exists()
+    assert client.post("/projects/fjordby/files", files={"file": ("/etc/cron.d/x.csv", b"a")},
+                       headers=JSON).json() == {"name": "x.csv"}
+    assert client.post("/projects/fjordby/files", files={"file": ("run.sh", b"#!/bin/sh")}).status_code == 415
+    assert client.get("/projects/fjordby/files/ledere-2027.csv").text == LEADERS
+
+
+def test_an_upload_over_the_limit_is_refused_and_nothing_is_kept(client, workspace):
+    folder = example_project(workspace)
+    before = sorted(p.name for p in folder.iterdir())
+    big = b"name\n" + b"x" * (70 * 1024)
+    assert client.post("/projects/fjordby/files", files={"file": ("big.csv", big)}).status_code == 413
+    assert client.post("/projects/fjordby/files", files={"file": ("big.csv", b"n" * (64 * 1024 + 1))}).status_code == 413
+    huge = client.post("/projects/fjordby/files", files={"file": ("huge.csv", b"n" * (1024 * 1024))}, headers=JSON)
+    assert huge.status_code == 413 and "larger than" in huge.json()["error"]  # refused before it is read
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_a_leaders_file_shows_each_problem_on_its_row_until_it_is_fixed(client, workspace):
+    folder = small_project(client)
+    config = folder / "kitbuilder.yaml"
+    before = config.read_bytes()
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
+                           files={"file": ("leaders.csv", LEADERS.encode())})
+    assert response.status_code == 422 and config.read_bytes() == before
+    page = response.text
+    row = page[page.index('<tr data-row="3" class="has-error">'):]
+    assert "2027-03-40T09:00" in row[:row.index("</tr>")]
+    assert "Row 3, column meeting: expected a date and a time" in row
+    assert '<tr data-row="2">' in page and '<tr data-row="4">' in page  # good rows are not marked
+    fixed = LEADERS.replace("2027-03-40", "2027-03-04")
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
+                           files={"file": ("leaders.csv", fixed.encode())}, follow_redirects=False)
+    assert response.status_code == 303 and "leaders_file: leaders.csv" in config.read_text(encoding="utf-8")
+    assert "has-error" not in client.get(f"/projects/{folder.name}").text.split('id="leaders-table"')[1][:5000]
+
+
+def test_a_survey_file_and_a_logo_are_uploaded_and_shown(client, workspace):
+    folder = small_project(client)
+    survey = (ROOT / "config" / "survey.csv").read_bytes()
+    response = client.post(f"/projects/{folder.name}/files", data={"use_as": "survey"},
+                           files={"file": ("Resultater 2026.csv", survey)}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].endswith("#survey")
+    config = (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert "survey:\n  file: resultater-2026.csv\n" in config
+    rows = len(survey.decode("utf-8-sig").strip().splitlines()) - 1
+    page = client.get(f"/projects/{folder.name}").text
+    assert f"Read from resultater-2026.csv: {rows} rows." in page and "Shape: a long table" in page
+    example_project(workspace)  # builds the results meeting, so its survey is checked
+    broken = survey.decode("utf-8-sig").replace(";69.5;", ";seventy;", 1).encode("utf-8")
+    response = client.post("/projects/fjordby/files", data={"use_as": "survey"}, files={"file": ("survey.csv", broken)})
+    assert response.status_code == 422
+    assert "survey.csv: <code>row 2, column score</code>: expected a number (got &#39;seventy&#39;)" in response.text
+    logo = (ROOT / "config" / "assets" / "logo.png").read_bytes()
+    client.post(f"/projects/{folder.name}/files", data={"use_as": "branding.logo"}, files={"file": ("Logo.PNG", logo)})
+    assert "logo: logo.png" in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    assert f'<img src="/projects/{folder.name}/files/logo.png"' in client.get(f"/projects/{folder.name}").text
+    assert client.get(f"/projects/{folder.name}/files/logo.png").content == logo
+
+
+# --- builds, previews, downloads ----------------------------------------------------------------
+
+def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, workspace):
+    folder = small_project(client, extra="leaders:\n  - {name: Jens Ærø, meeting: 2027-03-02T10:00}\n")
+    name = folder.name
+    response = client.post(f"/projects/{name}/build", headers=JSON)
+    assert response.status_code == 202 and response.json()["state"] == "running"
+    assert client.post(f"/projects/{name}/build", headers=JSON).status_code == 409
+    status = wait_for_build(client, name)
+    assert status["state"] == "done" and status["done"] == status["total"] == 2 and status["problems"] == []
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/projects/{name}/kit.zip").content))
+    assert sorted(archive.namelist()) == ["small-kit/da/dialogue-guides/0001-jens-ærø.docx",
+                                          "small-kit/da/dialogue-guides/0001-jens-ærø.ics", "small-kit/manifest.json"]
+    guide = client.get(f"/projects/{name}/output/da/dialogue-guides/0001-jens-ærø.docx")
+    assert guide.status_code == 200 and guide.content == archive.read(
+        "small-kit/da/dialogue-guides/0001-jens-ærø.docx")
+    assert client.get(f"/projects/{name}/preview/da").status_code == 404  # no contact sheet without PDF
+    page = client.get(f"/projects/{name}").text
+    assert "Download the whole kit (ZIP)" in page and "0001-jens-ærø.ics" in page
+    assert client.get(f"/projects/{name}", headers=JSON).json()["files"][0]["kit"] == "leader-dialogue"
+
+
+def test_the_last_builds_contact_sheet_is_served_per_locale(client, workspace):
+    folder = example_project(workspace)
+    sheet = folder / "output" / "fjordby" / "da" / "preview" / "contact-sheet.html"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text("<!doctype html><title>Kontaktark</title>", encoding="utf-8")
+    (folder / "output" / "fjordby" / "manifest.json").write_text(
+        '{"files": [{"file": "da/preview/contact-sheet.html", "kit": "preview", "locale": "da", "bytes": 38}]}',
+        encoding="utf-8")
+    response = client.get("/projects/fjordby/preview/da")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "Kontaktark" in response.text
+    assert client.get("/projects/fjordby/preview/sv").status_code == 404
+    assert client.get("/projects/fjordby/preview/xx").status_code == 404
+    assert 'href="/projects/fjordby/preview/da"' in client.get("/projects/fjordby").text
+
+
+def test_brand_colours_show_their_print_contrast(client, workspace):
+    folder = example_project(workspace)
+    page = client.get("/projects/fjordby", headers={"Accept-Language": "da"}).text
+    assert "Kontrast mod hvidt 8,7:1, læsbar på tryk (kræver 4,5:1)." in page
+    response = post_section(client, "fjordby", "branding", {"branding.colours.primary": "#ffcc00"})
+    assert response.status_code == 303
+    assert 'primary: "#FFCC00"' in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
+    page = client.get("/projects/fjordby").text
+    assert "Contrast on white only 1.5:1" in page and "below WCAG AA" in page
+
+
+def test_a_build_that_fails_reports_its_problems(client, workspace):
+    folder = small_project(client)
+    name = folder.name
+    client.post(f"/projects/{name}/build", data={"locale": "fi"})
+    status = wait_for_build(client, name)
+    assert status["state"] == "failed"
+    assert status["problems"][0]["field"] == "locales[0]" and "unknown locale 'fi'" in status["problems"][0]["message"]
+
+
+def test_builds_of_two_projects_run_side_by_side_while_pages_answer(client, workspace):
+    leaders = "name;unit;manager;meeting\n" + "".join(
+        f"Leder {i};Enhed {i % 9};Chef {i % 7};2027-03-{1 + i % 28:02d}T10:00\n" for i in range(300))
+    big = small_project(client, "Big", extra="leaders_file: leaders.csv\n")
+    (big / "leaders.csv").write_text(leaders, encoding="utf-8")
+    other = small_project(client, "Other")
+    assert client.post(f"/projects/{big.name}/build", follow_redirects=False).status_code == 303
+    assert client.post(f"/projects/{other.name}/build", headers=JSON).status_code == 202
+    slowest = 0.0
+    while client.get(f"/projects/{big.name}/status").json()["state"] == "running":
+        for url in ("/", f"/projects/{other.name}", f"/projects/{big.name}/status"):
+            started = time.perf_counter()
+            assert client.get(url).status_code == 200
+            slowest = max(slowest, time.perf_counter() - started)
+        time.sleep(0.2)
+    assert slowest < 1.0, slowest
+    assert wait_for_build(client, big.name)["done"] == 600  # a guide and a calendar file each
+    assert wait_for_build(client, other.name)["state"] == "done"
+
+
+# --- safe by default -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/projects/fjordby/output/../kitbuilder.yaml",
+    "/projects/fjordby/output/%2e%2e/kitbuilder.yaml",
+    "/projects/fjordby/output/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/projects/fjordby/output//etc/passwd",
+    "/projects/fjordby/output/da/..%5c..%5ckitbuilder.yaml",
+    "/projects/fjordby/files/../../secret.txt",
+    "/projects/fjordby/files/%2e%2e/%2e%2e/secret.txt",
+    "/projects/fjordby/files//etc/passwd",
+    "/projects/fjordby/files/outside",
+    "/projects/fjordby/files/kitbuilder.yaml",
+    "/projects/fjordby/files/output/fjordby/manifest.json",
+    "/projects/%2e%2e/files/secret.txt",
+    "/projects/..%2f..%2fsecret.txt",
+    "/projects/linked/files/leaders.csv",
+    "/projects/fjordby/preview/..%2f..%2f..%2fkitbuilder.yaml",
+])
+def test_nothing_outside_the_project_is_served(client, workspace, path):
+    folder = example_project(workspace)
+    (workspace.parent / "secret.txt").write_text("the content of a secret file", encoding="utf-8")
+    (folder / "outside").symlink_to(workspace.parent / "secret.txt")
+    (workspace / "linked").symlink_to(folder)  # a project that is a link
+    kit = folder / "output" / "fjordby"
+    kit.mkdir(parents=True)
+    (kit / "manifest.json").write_text('{"files": []}', encoding="utf-8")
+    response = client.get(path)
+    assert response.status_code in {400, 404}, (path, response.status_code)
+    assert "the content of a secret file" not in response.text and "organisation:" not in response.text
+
+
+def test_an_upload_cannot_leave_the_project_through_a_link(client, workspace):
+    folder = example_project(workspace)
+    (folder / "leaders.csv").unlink()
+    (folder / "leaders.csv").symlink_to(workspace.parent / "victim.csv")
+    response = client.post("/projects/fjordby/files", files={"file": ("leaders.csv", b"name\nA\n")}, headers=JSON)
+    assert response.status_code == 400 and "leads out of the project" in response.json()["error"]
+    assert not (workspace.parent / "victim.csv").exists()  # the link was not followed
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://evil.example"},
+    {"Origin": "http://testserver:8080"},
+    {"Origin": "null"},
+])
+def test_a_cross_site_request_that_changes_something_is_refused(client, workspace, headers):
+    folder = example_project(workspace)
+    before = (folder / "kitbuilder.yaml").read_bytes()
+    for path, data in (("/projects", {"name": "evil"}), ("/projects/fjordby/config", {"yaml": "organisation: {}"}),
+                       ("/projects/fjordby/build", {}), ("/projects/fjordby/form", {"section": "organisation"})):
+        assert client.post(path, data=data, headers=headers).status_code == 403, path
+    assert client.post("/projects/fjordby/files", files={"file": ("x.csv", b"a")}, headers=headers).status_code == 403
+    assert (folder / "kitbuilder.yaml").read_bytes() == before and sorted(p.name for p in workspace.iterdir()) == [
+        "fjordby"]
+    assert client.get("/projects/fjordby/status").json()["state"] == "idle"
+    assert client.get("/", headers=headers).status_code == 200  # reading is fine
+    same = client.post("/projects", data={"name": "same"}, headers={"Origin": "http://testserver",
+                                                                    "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 200  # followed the 303 to the new project
+
+
+def test_with_a_token_every_request_needs_it(workspace):
+    with TestClient(create_app(workspace, token="s3cret-code")) as client:
+        assert client.get("/", headers=JSON).status_code == 401
+        response = client.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
+        assert client.post("/projects", data={"name": "x"}).status_code == 401
+        assert client.get("/static/app.css").status_code == 200
+        assert client.get("/", headers={"Authorization": "Bearer s3cret-code", **JSON}).status_code == 200
+        assert client.get("/", headers={"Authorization": "Bearer wrong", **JSON}).status_code == 401
+        assert 'name="token"' in client.get("/login").text
+        assert client.post("/login", data={"token": "wrong"}).status_code == 401
+        response = client.post("/login?next=/", data={"token": "s3cret-code"}, follow_redirects=False)
+        assert response.status_code == 303
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+        assert "s3cret-code" not in cookie
+        assert client.get("/", headers=JSON).status_code == 200  # the cookie is kept by the client
+        client.cookies.clear()
+        client.cookies.set(SESSION_COOKIE, "forged")
+        assert client.get("/", headers=JSON).status_code == 401
+
+
+def test_a_public_address_without_a_token_exits_2(run, monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setattr("kitbuilder.web.serve.run", lambda *args, **kwargs: started.append(kwargs))
+    result = run("serve", "--workspace", tmp_path, "--host", "0.0.0.0")
+    assert result.exit_code == 2 and "--token" in result.output and started == []
+    result = run("serve", "--workspace", tmp_path, "--host", "192.168.1.20", "--port", "9000")
+    assert result.exit_code == 2 and started == []
+    assert run("serve", "--workspace", tmp_path, "--host", "0.0.0.0", "--token", "abc",
+               "--max-upload", "2MB").exit_code == 0
+    assert run("serve", "--workspace", tmp_path, "--host", "::1").exit_code == 0
+    assert started == [{"host": "0.0.0.0", "port": 8765, "token": "abc", "max_upload": 2 * 1024 * 1024},
+                       {"host": "::1", "port": 8765, "token": None, "max_upload": 25 * 1024 * 1024}]
+    assert run("serve", "--max-upload", "lots").exit_code == 2
+
+
+def test_progress_counts_every_document_and_every_pdf(tmp_path):
+    from kitbuilder import build, load_config
+
+    heard = []
+    report = build(load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"]}), tmp_path / "a",
+                   progress=lambda done, total: heard.append((done, total)))
+    assert heard[-1] == (len(report.entries), len(report.entries))
+    assert [done for done, _ in heard] == sorted(done for done, _ in heard) and len({t for _, t in heard}) == 1
+    heard.clear()
+    support = load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"], "kits": ["evaluation-follow-up"]})
+    build(support, tmp_path / "b", pdf=True, progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(1, 2), (2, 2)]  # the support offers written, then converted by LibreOffice
