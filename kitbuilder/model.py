@@ -360,3 +360,5 @@ class Kit:
     organisation: Organisation
     locales: tuple[LocaleKit, ...]
     warnings: tuple[str, ...] = field(default=())
+    #: Computed dates that moved to the next working day, and why (shown with ``-v``).
+    moved_dates: tuple[str, ...] = field(default=())

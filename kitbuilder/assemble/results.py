@@ -3,6 +3,7 @@ rule applied, the computed highlights and the meeting's deck."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 from babel.dates import format_date
@@ -13,7 +14,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
 from ..inputs.survey import SurveyData
-from .common import clock_rows, fill
+from .common import clock_rows, fill, plural
 
 __all__ = ["results_meeting", "select_periods"]
 
@@ -34,12 +35,12 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
     babel = content.babel
 
     def number(value: float | None) -> str:
-        return "–" if value is None else format_decimal(value, format="#,##0.0", locale=babel)
+        return "–" if value is None else format_decimal(_printed(value), format="#,##0.0", locale=babel)
 
     def change(now: float | None, before: float | None) -> str:
         if now is None or before is None:
             return ""
-        delta = round(now - before, 1)
+        delta = _printed(now) - _printed(before)  # what a reader gets from the two printed numbers
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         return sign + format_decimal(abs(delta), format="#,##0.0", locale=babel)
 
@@ -69,7 +70,7 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
             for area in survey.areas) if unit in shown else ())
         for unit in survey.units)
     highlights = _highlights(t["highlights"], overall, number, change)
-    anonymity = fill(t["anonymity"], count=str(len(hidden)), minimum=str(settings.min_respondents)) if hidden else ""
+    anonymity = plural(t["anonymity"], len(hidden), content, minimum=str(settings.min_respondents)) if hidden else ""
     names = {"current": current, "previous": previous or "—"}
     series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
     unit_series = [ChartSeries(fill(t["series_current"], **names), tuple(unit_average(u, current) for u in shown))]
@@ -83,6 +84,11 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
                          scale=(low, high), respondents=sum(respondents.get((u, current), 0) for u in survey.units))
     columns = ResultRow(*(fill(t["prep"]["columns"][key], **names) for key in ("area", "current", "previous", "change")))
     return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck)
+
+
+def _printed(value: float) -> Decimal:
+    """``value`` rounded to the one decimal a table prints (half up, as readers round)."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _score(score: Mapping, unit: str, area: str, period: str | None) -> float | None:
@@ -99,14 +105,14 @@ def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, 
         strongest, weakest = max(now, key=now.get), min(now, key=now.get)
         lines += [fill(t["strongest"], area=strongest, score=number(now[strongest])),
                   fill(t["weakest"], area=weakest, score=number(now[weakest]))]
-    deltas = {area: values[0] - values[1] for area, values in overall.items() if None not in values}
+    deltas = {area: _printed(values[0]) - _printed(values[1]) for area, values in overall.items() if None not in values}
     if deltas:
         rise, fall = max(deltas, key=deltas.get), min(deltas, key=deltas.get)
-        if round(deltas[rise], 1) > 0:
+        if deltas[rise] > 0:
             lines.append(fill(t["rise"], area=rise, change=change(*overall[rise])))
-        if round(deltas[fall], 1) < 0:
+        if deltas[fall] < 0:
             lines.append(fill(t["fall"], area=fall, change=change(*overall[fall])))
-        if round(deltas[rise], 1) <= 0 and round(deltas[fall], 1) >= 0:
+        if deltas[rise] <= 0 and deltas[fall] >= 0:
             lines.append(t["no_change"])
     return tuple(lines)
 
@@ -117,7 +123,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
                   anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
     notes = t["notes"]
     settings = config.workshops.results
-    rows = clock_rows(config, kits.RESULTS_MEETING, content.babel)
+    rows = clock_rows(config, kits.RESULTS_MEETING, content)
     when = f"{rows[0][1]}–{rows[-1][2]}"
     date = format_date(settings.date, format="full", locale=content.babel) if settings.date else ""
     low, high = scale
@@ -135,7 +141,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
               + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
               widths=(0.16, 0.10, 0.74)),
         Slide("chart", t["overall_title"], notes["overall"], chart=Chart(areas, series, low, high),
-              note=fill(t["overall_note"], scale=f"{low:g}–{high:g}", respondents=str(respondents), **names)),
+              note=plural(t["overall_note"], respondents, content, scale=f"{low:g}–{high:g}", **names)),
         Slide("chart", t["units_title"], notes["units"], chart=Chart(units, unit_series, low, high),
               note=" ".join(filter(None, (t["units_note"], anonymity)))),
         Slide("content", t["highlights_title"], notes["highlights"],

@@ -134,7 +134,7 @@ def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, 
     babel = content.babel
     rows = [RunsheetRow(row_id, start, end, minutes, t["runsheet"][spec.id][row_id]["content"],
                         t["runsheet"][spec.id][row_id]["who"])
-            for row_id, start, end, minutes in clock_rows(config, spec, babel)]
+            for row_id, start, end, minutes in clock_rows(config, spec, content)]
     return WorkshopStep(
         id=spec.id,
         number=number,
