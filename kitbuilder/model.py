@@ -67,10 +67,13 @@ class Branding:
 @dataclass(frozen=True)
 class Theme:
     id: str
+    #: The theme's number: 1–12 for the common themes; the organisation's own follow (for order only).
     number: int
     title: str
     prompt: str
     custom: bool = False
+    #: The theme on one line of a list or the map: "1. Title", or the title marked as our own.
+    line: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,16 @@ class ActionCard:
     prompt: str
     fields: tuple[CardField, ...]
     theme_id: str | None = None
+    #: How many fields are still empty, in words ("" when none is).
+    open_fields: str = ""
 
     @property
     def filled(self) -> bool:
         return any(f.value for f in self.fields)
+
+    @property
+    def filled_fields(self) -> tuple[CardField, ...]:
+        return tuple(f for f in self.fields if f.value)
 
 
 @dataclass(frozen=True)
@@ -199,8 +208,22 @@ class WellbeingPlan:
         raise KeyError(step_id)
 
     @property
-    def filled_cards(self) -> tuple[ActionCard, ...]:
-        return tuple(card for card in self.cards if card.filled)
+    def plan_cards(self) -> tuple[ActionCard, ...]:
+        """The cards the plan holds: one per chosen theme (and any card the config fills)."""
+        return tuple(card for card in self.cards if card.theme_id)
+
+    @property
+    def common_themes(self) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes if not theme.custom)
+
+    @property
+    def own_themes(self) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes if theme.custom)
+
+    @property
+    def map_filled(self) -> bool:
+        """Whether step 1's result is known: a theme rated onto the map or parked."""
+        return bool(self.parked) or any(field.themes for field in self.map_fields)
 
 
 @dataclass(frozen=True)
@@ -304,6 +327,8 @@ class ResultsMeeting:
     units: tuple[UnitResults, ...]
     highlights: tuple[str, ...]
     deck: Deck
+    #: When and where the meeting is, as (label, value) rows for the leaders' handout.
+    meeting: tuple[tuple[str, str], ...] = ()
 
     def unit(self, name: str) -> UnitResults | None:
         """The results of unit ``name`` (``None`` when it is not in the survey)."""

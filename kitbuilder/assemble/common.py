@@ -42,10 +42,10 @@ def clock(moment: dt.time | dt.datetime, content: LocaleContent) -> str:
     return format_time(time, format=content.time_format, locale=content.babel)
 
 
-def date_and_time(moment: dt.datetime, content: LocaleContent) -> str:
-    """A day and a clock time in running text, e.g. "tirsdag den 2. marts 2027 kl. 10.00"."""
-    return fill(content.text["common"]["date_time"],
-                date=format_date(moment.date(), format="full", locale=content.babel), time=clock(moment, content))
+def date_and_time(day: dt.date, time: str, content: LocaleContent) -> str:
+    """A day and a clock time (or span) in running text, e.g. "tirsdag den 2. marts 2027 kl. 10.00"."""
+    return fill(content.text["common"]["date_time"], date=format_date(day, format="full", locale=content.babel),
+                time=time)
 
 
 def clock_rows(config: Config, spec: kits.StepSpec, content: LocaleContent) -> list[tuple[str, str, str, int]]:

@@ -14,7 +14,7 @@ from ..locales import LocaleContent
 from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation
 from ..names import safe_name
 from ..workdays import WorkingDays
-from .common import add_months, date_and_time, fill, plural
+from .common import add_months, clock, date_and_time, fill, plural
 
 __all__ = ["dialogue_leaders", "dialogue_meetings", "leader_dialogue", "timezone_for"]
 
@@ -52,7 +52,7 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
     for number, leader in enumerate(config.leaders, start=1):
         place = leader.place or settings.place
         meetings = [held for _, held in dialogue_meetings(leader, config, zone, workdays)]
-        when = [date_and_time(moment, content) for moment in meetings]
+        when = [date_and_time(moment.date(), clock(moment, content), content) for moment in meetings]
         names = {"leader": leader.name, "manager": leader.manager or "—"}
         descriptions = [fill(t["calendar"]["description"], **minutes)] + [
             fill(t["calendar"]["follow_up_description"], number=str(index), total=str(len(meetings) - 1),

@@ -14,7 +14,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
 from ..inputs.survey import SurveyData
-from .common import clock_rows, fill, plural
+from .common import clock_rows, date_and_time, fill, plural
 
 __all__ = ["results_meeting", "select_periods"]
 
@@ -83,7 +83,21 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
                          tuple(unit_series), highlights, anonymity,
                          scale=(low, high), respondents=sum(respondents.get((u, current), 0) for u in survey.units))
     columns = ResultRow(*(fill(t["prep"]["columns"][key], **names) for key in ("area", "current", "previous", "change")))
-    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck)
+    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck,
+                          _when_and_where(config, content))
+
+
+def _when_and_where(config: Config, content: LocaleContent) -> tuple[tuple[str, str], ...]:
+    """The meeting's day and hours, place and chair, for the handout (unknown ones "to be agreed")."""
+    labels, not_set = content.text["results_meeting"]["prep"]["meeting"], content.text["common"]["not_set"]
+    settings = config.workshops.results
+    rows = clock_rows(config, kits.RESULTS_MEETING, content)
+    hours = f"{rows[0][1]}–{rows[-1][2]}"
+    meeting = [(labels["when"], date_and_time(settings.date, hours, content) if settings.date else not_set),
+               (labels["where"], settings.venue or not_set)]
+    if settings.facilitator:
+        meeting.append((labels["chair"], settings.facilitator))
+    return tuple(meeting)
 
 
 def _printed(value: float) -> Decimal:
@@ -122,6 +136,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
                   units: tuple[str, ...], unit_series: tuple[ChartSeries, ...], highlights: tuple[str, ...],
                   anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
     notes = t["notes"]
+    decks = content.text["wellbeing_decks"]  # words every run-sheet deck shares
     settings = config.workshops.results
     rows = clock_rows(config, kits.RESULTS_MEETING, content)
     when = f"{rows[0][1]}–{rows[-1][2]}"
@@ -136,7 +151,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
         Slide("agenda", f"{t['agenda_title']} · {when}", notes["agenda"],
               lines=tuple(f"{start}–{end}   {t['parts'][row]['title']}" for row, start, end, _ in rows)
               + (f"{rows[-1][2]}   {t['ends']}",)),
-        Slide("table", t["agenda_title"], notes["agenda"],
+        Slide("table", decks["runsheet_title"], decks["notes"]["runsheet"],
               table=((columns["time"], columns["minutes"], columns["content"]),)
               + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
               widths=(0.16, 0.10, 0.74)),
