@@ -431,10 +431,11 @@ def _map_table(doc, filled: bool):
     cell_para(parking, f"{{%p for line in range({lines}) %}}", "Map Theme")
     cell_para(parking, "", "Map Theme")
     cell_para(parking, "{%p endfor %}", "Map Theme")
-    cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
-    cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
-    cell_para(parking, "• {{ question }}", "Table Text")
-    cell_para(parking, "{%p endfor %}", "Table Text")
+    if not filled:  # questions for the workshop that places the themes
+        cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
+        cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
+        cell_para(parking, "• {{ question }}", "Table Text")
+        cell_para(parking, "{%p endfor %}", "Table Text")
     success = axis.cells[1].merge(axis.cells[2])
     v_align(success)
     cell_text(success, "{{ t.map.low }} ← {{ t.map.success_axis }} → {{ t.map.high }}", "Axis Label").alignment = WD_ALIGN_PARAGRAPH.CENTER

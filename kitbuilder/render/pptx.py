@@ -276,9 +276,10 @@ class _DeckBuilder:
         shape.fill.solid()
         shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        # the organisation's own themes have a slide of their own and no number
-        self._fill(shape, [theme.title if theme.custom else theme.line], 16, 8, bold=True,
-                   colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.MIDDLE)
+        # the organisation's own themes have a slide of their own: no number, and room for the prompt
+        lines = [theme.title] + ([theme.prompt] if theme.prompt else []) if theme.custom else [theme.line]
+        self._fill(shape, lines, 16, 8, first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.MIDDLE,
+                   align=PP_ALIGN.CENTER, space_after=0.4)
 
     def _map(self, spec: Slide) -> None:
         """The prioritisation map: importance up, success across, four fields and parking."""
