@@ -60,8 +60,8 @@ def test_the_check_names_missing_and_extra_keys(locale_copy, run):
 
 def test_a_language_is_added_by_adding_a_folder(locale_copy, write_config, tmp_path):
     shutil.copytree(locale_copy / "en", locale_copy / "is")
-    (locale_copy / "is" / "locale.yaml").write_text("name: Íslenska\nbabel: is_IS\ntimezone: Atlantic/Reykjavik\n",
-                                                    encoding="utf-8")
+    (locale_copy / "is" / "locale.yaml").write_text("name: Íslenska\nbabel: is_IS\ntimezone: Atlantic/Reykjavik\n"
+                                                    "country: IS\ntime_format: HH:mm\n", encoding="utf-8")
     plan = locale_copy / "is" / "wellbeing_plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("title: A plan for leaders' well-being",
                                                              "title: Áætlun um vellíðan stjórnenda"), encoding="utf-8")
