@@ -80,13 +80,14 @@ def weekday_name(day: dt.date) -> str:
 
 
 def _holiday_language(supported, wanted: str | None) -> str | None:
-    """The package's language code closest to ``wanted`` (a Babel code such as ``nb_NO``)."""
+    """The package's language code closest to ``wanted`` (a Babel code such as ``nb_NO``),
+    else the country's own (without one the package would follow the process's locale)."""
+    offered, own = supported.supported_languages, supported.default_language
     if not wanted:
-        return None
-    offered = supported.supported_languages
+        return own
     language = wanted.replace("-", "_").split("_")[0]
     # Norwegian Bokmål and Nynorsk share the package's "no"
     for candidate in (wanted, language, "no" if language in {"nb", "nn"} else None):
         if candidate in offered:
             return candidate
-    return next((code for code in offered if code.split("_")[0] == language), None)
+    return next((code for code in offered if code.split("_")[0] == language), own)
