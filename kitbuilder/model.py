@@ -255,6 +255,8 @@ class DialogueLeader:
     #: The file name without extension, e.g. ``0007-jens-hansen``.
     stem: str
     events: tuple[CalendarEvent, ...] = ()
+    #: How to invite the manager, with this leader's follow-ups booked or still to book.
+    invite: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,37 @@ def test_the_offers_name_the_months_the_timeline_uses(example_build, locale):
 def test_the_results_deck_titles_its_run_sheet_apart_from_the_agenda(example_build, locale):
     titles = [slide.shapes.title.text_frame.text for slide in _slides(example_build, locale, "30-results-meeting.pptx")]
     assert len(titles) == len(set(titles))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_guide_with_booked_meetings_does_not_ask_to_book_them(example_build, locale):
+    invite = load_locale(locale).get("leader_dialogue.invite")
+    guide = file_text(example_build.root / locale / "dialogue-guides" / "0001-jens-ærø.docx")
+    assert invite["follow_ups"] not in guide and invite["time"].split("(")[0] not in guide
+    assert invite["time_booked"].split("(")[0] in guide and invite["follow_ups_booked"].split("(")[0] in guide
+
+
+def test_a_blank_guide_asks_to_book_the_meetings(tmp_path, write_config):
+    config = load_config(write_config("organisation: {name: T, short_name: t}\nlocales: [da]\n"
+                                      "kits: [leader-dialogue]\n"))
+    guide = file_text(build(config, tmp_path / "out").root / "da" / "10-dialogue-guide.docx")
+    invite = load_locale("da").get("leader_dialogue.invite")
+    assert invite["follow_ups"] in guide and invite["time"].split("(")[0] in guide
+    assert invite["time_booked"].split("(")[0] not in guide
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_results_run_sheet_notes_describe_its_columns(example_build, locale):
+    slides = _slides(example_build, locale, "30-results-meeting.pptx")
+    [runsheet] = _titled(slides, load_locale(locale).get("wellbeing_decks.runsheet_title"))
+    assert runsheet.notes_slide.notes_text_frame.text == load_locale(locale).get("results_meeting.notes.runsheet")
+    columns = load_locale(locale).get("results_meeting.runsheet_columns")
+    table = next(shape.table for shape in runsheet.shapes if shape.has_table)
+    assert [cell.text for cell in table.rows[0].cells] == [columns["time"], columns["minutes"], columns["content"]]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_own_theme_slide_speaks_of_one_theme_when_there_is_one(example_build, locale):
+    d = load_locale(locale).get("wellbeing_decks")
+    [own] = _titled(_slides(example_build, locale, DECKS["prepare"]), d["own_themes_title"]["one"])
+    assert own.notes_slide.notes_text_frame.text == d["notes"]["own_themes"]["one"]

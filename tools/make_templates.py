@@ -571,7 +571,7 @@ def dialogue_guide():
     tag(doc, "{%p endfor %}")
 
     para(doc, "{{ t.invite.heading }}", "Card Title")
-    _bullets(doc, "dialogue.invite")
+    _bullets(doc, "(leader.invite if leader else dialogue.invite)")
     tag(doc, "{%p if leader and leader.booked %}")
     para(doc, "{{ leader.booked }}", "Field Label")
     tag(doc, "{%p endif %}")

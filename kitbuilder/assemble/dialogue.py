@@ -80,6 +80,7 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
             meeting=when[0] if when else "",
             booked=fill(t["invite"]["booked"], meeting=when[0], place=place).rstrip(", ") if when else "",
             follow_ups=tuple(when[1:]),
+            invite=_invite(t, minutes, meeting=bool(meetings), follow_ups=len(meetings) > 1),
             stem=f"{number:04d}-{safe_name(leader.name, fallback='leader')}",
             events=events,
         ))
@@ -91,9 +92,17 @@ def leader_dialogue(config: Config, content: LocaleContent, leaders: tuple[Dialo
     minutes = _minutes(config, content)
     return LeaderDialogue(
         time_text=fill(t["purpose"]["time"], **minutes),
-        invite=tuple(fill(item, **minutes) for item in t["invite"]["items"]),
+        invite=_invite(t, minutes, meeting=False, follow_ups=False),
         leaders=leaders,
     )
+
+
+def _invite(t: dict, minutes: dict[str, str], *, meeting: bool, follow_ups: bool) -> tuple[str, ...]:
+    """How to invite the manager: book the dialogue and the follow-ups, or check the ones booked."""
+    invite = t["invite"]
+    return (invite["tell"], fill(invite["time_booked" if meeting else "time"], **minutes), invite["prepare"],
+            fill(invite["follow_ups_booked"], heading=t["follow_up"]["meetings_heading"]) if follow_ups
+            else invite["follow_ups"])
 
 
 def _minutes(config: Config, content: LocaleContent) -> dict[str, str]:

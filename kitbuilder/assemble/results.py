@@ -136,7 +136,6 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
                   units: tuple[str, ...], unit_series: tuple[ChartSeries, ...], highlights: tuple[str, ...],
                   anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
     notes = t["notes"]
-    decks = content.text["wellbeing_decks"]  # words every run-sheet deck shares
     settings = config.workshops.results
     rows = clock_rows(config, kits.RESULTS_MEETING, content)
     when = f"{rows[0][1]}–{rows[-1][2]}"
@@ -151,7 +150,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
         Slide("agenda", f"{t['agenda_title']} · {when}", notes["agenda"],
               lines=tuple(f"{start}–{end}   {t['parts'][row]['title']}" for row, start, end, _ in rows)
               + (f"{rows[-1][2]}   {t['ends']}",)),
-        Slide("table", decks["runsheet_title"], decks["notes"]["runsheet"],
+        Slide("table", content.text["wellbeing_decks"]["runsheet_title"], notes["runsheet"],
               table=((columns["time"], columns["minutes"], columns["content"]),)
               + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
               widths=(0.16, 0.10, 0.74)),

@@ -120,7 +120,7 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
         slides.append(Slide("themes", d["themes_title"], notes["themes"], themes=plan.common_themes))
         if plan.own_themes:
             slides.append(Slide("themes", plural(d["own_themes_title"], len(plan.own_themes), content),
-                                notes["own_themes"], themes=plan.own_themes))
+                                plural(notes["own_themes"], len(plan.own_themes), content), themes=plan.own_themes))
         slides.append(prioritisation_map(d["map_title"], notes["map"], filled=False))
     elif step.id == "qualify":
         if plan.map_filled:
