@@ -238,3 +238,14 @@ def test_the_own_theme_slide_speaks_of_one_theme_when_there_is_one(example_build
     d = load_locale(locale).get("wellbeing_decks")
     [own] = _titled(_slides(example_build, locale, DECKS["prepare"]), d["own_themes_title"]["one"])
     assert own.notes_slide.notes_text_frame.text == d["notes"]["own_themes"]["one"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_step_one_points_at_what_the_kit_prints(example_build, locale):
+    """The run-sheet sends the groups to each theme card's question and to the printed map."""
+    plan = load_locale(locale).get("wellbeing_plan")
+    cards = file_text(example_build.root / locale / "05-theme-cards.docx")
+    assert all(theme["prompt"] in cards for theme in plan["themes"].values())
+    prioritise = plan["runsheet"]["prepare"]["prioritise"]["content"]
+    assert plan["documents"]["theme-cards"].lower() in prioritise.lower()
+    assert (example_build.root / locale / "06-prioritisation-map.docx").is_file()
