@@ -2,7 +2,8 @@
 
 A locale is a folder ``locales/<code>/`` holding ``locale.yaml`` (its name, Babel locale,
 time zone, country and how it writes clock times) and one YAML file per namespace
-(``common.yaml``, ``wellbeing_plan.yaml``). Keys are addressed with dots:
+(``common.yaml``, ``wellbeing_plan.yaml``; ``columns.yaml`` holds the column headers the
+language's spreadsheets use). Keys are addressed with dots:
 ``wellbeing_plan.themes.recovery.title``. Adding a language is adding a folder with the same
 keys; :func:`check_locales` finds what is missing.
 
@@ -27,6 +28,7 @@ from .names import display_path
 from .inputs.yamlfile import YamlSyntaxError, load_yaml
 
 __all__ = [
+    "COLUMNS_NAMESPACE",
     "PLURAL_CATEGORIES",
     "REFERENCE_LOCALE",
     "LocaleContent",
@@ -41,6 +43,9 @@ __all__ = [
 
 #: The locale every other locale is compared with.
 REFERENCE_LOCALE = "en"
+#: The namespace of the column headers read in survey and leaders files: each language lists
+#: as many synonyms as it has, so its lists need not be as long as the reference's.
+COLUMNS_NAMESPACE = "columns"
 _META_FILE = "locale.yaml"
 _META_KEYS = ("name", "babel", "timezone", "country", "time_format")
 #: CLDR's plural categories, in its order.
@@ -237,6 +242,6 @@ def check_locales() -> list[Problem]:
                 problems.append(Problem(where, key, "plural forms in one locale and a text in the other"))
             elif isinstance(ref, list) != isinstance(val, list):
                 problems.append(Problem(where, key, "a list in one locale and a text in the other"))
-            elif isinstance(ref, list) and len(ref) != len(val):
+            elif isinstance(ref, list) and len(ref) != len(val) and not key.startswith(f"{COLUMNS_NAMESPACE}."):
                 problems.append(Problem(where, key, f"{len(val)} items, '{REFERENCE_LOCALE}' has {len(ref)}"))
     return problems

@@ -22,6 +22,7 @@ __all__ = [
     "LocaleKit",
     "MapField",
     "Organisation",
+    "Participant",
     "ResultRow",
     "ResultsMeeting",
     "RunsheetRow",
@@ -227,6 +228,14 @@ class WellbeingPlan:
 
 
 @dataclass(frozen=True)
+class Participant:
+    """Someone in a calendar event: a name and an e-mail address."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
 class CalendarEvent:
     """A meeting for a calendar file; times carry their time zone."""
 
@@ -236,7 +245,10 @@ class CalendarEvent:
     location: str
     start: dt.datetime
     end: dt.datetime
-    attendee: str = ""
+    #: Who is invited: the leader and their manager, those with an e-mail address.
+    attendees: tuple[Participant, ...] = ()
+    #: Who sends the invitation (``dialogue.organiser``).
+    organiser: Participant | None = None
 
 
 @dataclass(frozen=True)
@@ -309,12 +321,15 @@ class ResultRow:
 
 @dataclass(frozen=True)
 class UnitResults:
+    #: The unit's name in this locale (``survey.labels``), as leaders' units are printed.
     unit: str
     #: The heading over the unit's table, e.g. "Your unit: Borgerservice".
     heading: str
-    #: ``False`` when the unit had too few respondents to be shown on its own.
+    #: ``False`` when the unit had too few respondents to be shown on its own, or is not in the survey.
     shown: bool
     rows: tuple[ResultRow, ...] = ()
+    #: What a handout says instead of the unit's table when it is not shown.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,7 +348,7 @@ class ResultsMeeting:
     meeting: tuple[tuple[str, str], ...] = ()
 
     def unit(self, name: str) -> UnitResults | None:
-        """The results of unit ``name`` (``None`` when it is not in the survey)."""
+        """The results of unit ``name`` (``None`` when no leader has it and it is not in the survey)."""
         return next((unit for unit in self.units if unit.unit == name), None)
 
 

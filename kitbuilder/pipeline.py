@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
@@ -79,7 +79,11 @@ def log_notes(kit: Kit) -> None:
 
 
 def _survey(config: Config) -> SurveyData | None:
-    """The checked survey results, when the results-meeting kit is built."""
+    """The checked survey results, when the results-meeting kit is built.
+
+    A leader whose unit the survey does not cover is a warning, not an error: their handout
+    shows the organisation's results. So is a label for a name the survey does not hold.
+    """
     if "results-meeting" not in config.kits or config.survey is None:
         return None
     settings = config.survey
@@ -92,15 +96,16 @@ def _survey(config: Config) -> SurveyData | None:
                         f"{', '.join(data.periods)})")
                 for key, value in (("current", settings.current), ("previous", settings.previous))
                 if value and value not in data.periods]
-    leaders_file = display_path(config.leaders_file) if config.leaders_file else str(config.file)
-    for index, leader in enumerate(config.leaders):
-        if leader.unit and leader.unit not in data.units:
-            where = f"{leader.source}, column unit" if leader.source else f"leaders[{index}].unit"
-            problems.append(Problem(leaders_file, where, f"unit {leader.unit!r} is not in {display} "
-                                                         f"(units: {', '.join(data.units)})"))
     if problems:
         raise ConfigError(problems)
-    return data
+    leaders_file = display_path(config.leaders_file) if config.leaders_file else str(config.file)
+    warnings = [f"{leaders_file}: {leader.source or f'leaders[{index}]'}: leader {leader.name!r}: unit {leader.unit!r} "
+                f"is not in {display}; their results handout shows only the organisation's results"
+                for index, leader in enumerate(config.leaders) if leader.unit and leader.unit not in data.units]
+    named = {*data.areas, *data.units, *(leader.unit for leader in config.leaders)}
+    warnings += [f"{config.file}: survey.labels.{name}: no area or unit is named {name!r} in {display} "
+                 f"(names are compared as written)" for name in settings.labels if name not in named]
+    return replace(data, warnings=data.warnings + tuple(warnings))
 
 
 def _logo(config: Config) -> bytes | None:

@@ -55,7 +55,7 @@ def test_prefilled_fields_are_printed_on_their_card(example_build):
     path = doc_path(example_build, "sv", "07-action-cards.docx")
     body = text(path)
     assert "Alla chefer tar minst en ostörd paus om dagen" in body
-    assert "Direktionen, med HR som samordnare" in body
+    assert "Kommunledningsgruppen, med HR som samordnare" in body
     # the recovery card is the second card: its 'goal' row holds the text
     doc = Document(str(path))
     recovery_table = doc.tables[2]

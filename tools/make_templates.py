@@ -664,7 +664,7 @@ def results_meeting_prep():
     para(doc, "{{ unit.heading }}", "Heading 1")
     _results_table(doc, "unit.rows")
     tag(doc, "{%p elif unit %}")
-    para(doc, "{{ t.prep.small_unit }}", "Card Prompt")
+    para(doc, "{{ unit.note }}", "Card Prompt")
     tag(doc, "{%p endif %}")
     para(doc, "{{ t.prep.organisation_results }}", "Heading 1")
     _results_table(doc, "results.overall")

@@ -49,7 +49,7 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
     first, first_content = config_for_locale(config, config.locales[0]), contents[config.locales[0]]
     workdays = working_days(first, first_content)
     warnings = (minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
-                + date_warnings(first, first_content, workdays))
+                + (survey.warnings if survey else ()) + date_warnings(first, first_content, workdays))
     locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey, workdays)
                     for code in config.locales)
     return Kit(locales[0].organisation, locales, warnings, moved_dates(first, first_content, workdays))

@@ -14,7 +14,8 @@ from .. import kits
 from ..inputs.config import Config
 from ..locales import LocaleContent, plural_form
 
-__all__ = ["add_months", "clock", "clock_rows", "date_and_time", "fill", "localised", "plural"]
+__all__ = ["add_months", "clock", "clock_rows", "date_and_time", "fill", "localised", "plural",
+           "survey_label"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -66,3 +67,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def survey_label(config: Config, code: str, name: str) -> str:
+    """An area's or unit's ``name`` as the survey file writes it, in locale ``code`` (``survey.labels``)."""
+    labels = config.survey.labels if config.survey else {}
+    return labels.get(name, {}).get(code, name)

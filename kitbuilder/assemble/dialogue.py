@@ -11,10 +11,10 @@ from babel.dates import format_date
 
 from ..inputs.config import Config, Leader
 from ..locales import LocaleContent
-from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation
+from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation, Participant
 from ..names import safe_name
 from ..workdays import WorkingDays
-from .common import add_months, clock, date_and_time, fill, plural
+from .common import add_months, clock, date_and_time, fill, plural, survey_label
 
 __all__ = ["dialogue_leaders", "dialogue_meetings", "leader_dialogue", "timezone_for"]
 
@@ -48,6 +48,7 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
     settings = config.dialogue
     minutes = _minutes(config, content)
     zone = ZoneInfo(timezone_for(config, content))
+    organiser = Participant(settings.organiser.name, settings.organiser.email) if settings.organiser else None
     leaders = []
     for number, leader in enumerate(config.leaders, start=1):
         place = leader.place or settings.place
@@ -58,6 +59,8 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
             fill(t["calendar"]["follow_up_description"], number=str(index), total=str(len(meetings) - 1),
                  first_meeting=format_date(meetings[0].date(), format="long", locale=content.babel))
             for index in range(1, len(meetings))]
+        invited = tuple(Participant(name, email) for name, email in (
+            (leader.name, leader.email), (leader.manager or leader.manager_email, leader.manager_email)) if email)
         events = tuple(
             CalendarEvent(
                 uid=f"{safe_name(organisation.short_name)}-{number:04d}-{index}@kitbuilder",
@@ -66,14 +69,15 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
                 location=place,
                 start=moment,
                 end=moment + dt.timedelta(minutes=settings.minutes),
-                attendee=leader.email,
+                attendees=invited,
+                organiser=organiser,
             )
             for index, moment in enumerate(meetings)
         )
         leaders.append(DialogueLeader(
             number=number,
             name=leader.name,
-            unit=leader.unit,
+            unit=survey_label(config, content.code, leader.unit),
             manager=leader.manager,
             email=leader.email,
             place=place,

@@ -14,7 +14,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
 from ..inputs.survey import SurveyData
-from .common import clock_rows, date_and_time, fill, plural
+from .common import clock_rows, date_and_time, fill, plural, survey_label
 
 __all__ = ["results_meeting", "select_periods"]
 
@@ -34,6 +34,9 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
     current, previous = select_periods(settings.current, settings.previous, survey.periods)
     babel = content.babel
 
+    def label(name: str) -> str:
+        return survey_label(config, content.code, name)
+
     def number(value: float | None) -> str:
         return "–" if value is None else format_decimal(_printed(value), format="#,##0.0", locale=babel)
 
@@ -44,32 +47,50 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         return sign + format_decimal(abs(delta), format="#,##0.0", locale=babel)
 
-    score = {(r.unit, r.area, r.period): r for r in survey.rows}
-    respondents: dict[tuple[str, str], int] = {}
+    score = {(r.unit, r.area, r.period): r.score for r in survey.rows}
+    # respondents per unit and period: the largest count given; None when the file gives none
+    respondents: dict[tuple[str, str], int | None] = {}
     for row in survey.rows:
-        respondents[(row.unit, row.period)] = max(respondents.get((row.unit, row.period), 0), row.respondents)
-    shown = [u for u in survey.units if respondents.get((u, current), 0) >= settings.min_respondents]
+        known = [n for n in (respondents.get((row.unit, row.period)), row.respondents) if n is not None]
+        respondents[(row.unit, row.period)] = max(known) if known else None
+    # without counts (a survey tool that suppressed small units itself) every unit is shown
+    shown = [u for u in survey.units if (u, current) in respondents
+             and (respondents[(u, current)] is None or respondents[(u, current)] >= settings.min_respondents)]
     hidden = [u for u in survey.units if u not in shown]
 
     def organisation_score(area: str, period: str | None) -> float | None:
-        rows = [r for r in survey.rows if r.area == area and r.period == period and r.respondents]
+        rows = [r for r in survey.rows if r.area == area and r.period == period and r.score is not None
+                and r.respondents != 0]
+        if any(r.respondents is None for r in rows):  # no counts to weigh by: each unit counts once
+            return sum(r.score for r in rows) / len(rows)
         total = sum(r.respondents for r in rows)
         return sum(r.score * r.respondents for r in rows) / total if total else None
 
     def unit_average(unit: str, period: str | None) -> float | None:
-        values = [score[(unit, area, period)].score for area in survey.areas if (unit, area, period) in score]
+        values = [value for area in survey.areas if (value := score.get((unit, area, period))) is not None]
         return sum(values) / len(values) if values else None
 
+    def unit_rows(unit: str) -> tuple[ResultRow, ...]:
+        return tuple(ResultRow(label(area), number(score.get((unit, area, current))),
+                               number(score.get((unit, area, previous))),
+                               change(score.get((unit, area, current)), score.get((unit, area, previous))))
+                     for area in survey.areas)
+
+    prep = t["prep"]
     overall = {area: (organisation_score(area, current), organisation_score(area, previous)) for area in survey.areas}
-    overall_rows = tuple(ResultRow(area, number(now), number(before), change(now, before))
+    overall_rows = tuple(ResultRow(label(area), number(now), number(before), change(now, before))
                          for area, (now, before) in overall.items())
     units = tuple(
-        UnitResults(unit, fill(t["prep"]["unit_results"], unit=unit), unit in shown, tuple(
-            ResultRow(area, number(_score(score, unit, area, current)), number(_score(score, unit, area, previous)),
-                      change(_score(score, unit, area, current), _score(score, unit, area, previous)))
-            for area in survey.areas) if unit in shown else ())
+        UnitResults(label(unit), fill(prep["unit_results"], unit=label(unit)), unit in shown,
+                    unit_rows(unit) if unit in shown else (), "" if unit in shown else prep["small_unit"])
         for unit in survey.units)
-    highlights = _highlights(t["highlights"], overall, number, change)
+    # a leader's unit the survey does not cover: their handout says so and shows the organisation's
+    units += tuple(UnitResults(label(unit), fill(prep["unit_results"], unit=label(unit)), False,
+                               note=fill(prep["no_unit_results"], unit=label(unit)))
+                   for unit in dict.fromkeys(leader.unit for leader in config.leaders)
+                   if unit and unit not in survey.units)
+    highlights = _highlights(t["highlights"], {label(area): values for area, values in overall.items()},
+                             number, change)
     anonymity = plural(t["anonymity"], len(hidden), content, minimum=str(settings.min_respondents)) if hidden else ""
     names = {"current": current, "previous": previous or "—"}
     series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
@@ -79,10 +100,11 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
         unit_series.insert(0, ChartSeries(fill(t["series_previous"], **names),
                                           tuple(unit_average(u, previous) for u in shown)))
     low, high = settings.scale
-    deck = _results_deck(config, content, organisation, t, names, survey.areas, tuple(series), tuple(shown),
-                         tuple(unit_series), highlights, anonymity,
-                         scale=(low, high), respondents=sum(respondents.get((u, current), 0) for u in survey.units))
-    columns = ResultRow(*(fill(t["prep"]["columns"][key], **names) for key in ("area", "current", "previous", "change")))
+    counts = [respondents.get((u, current)) for u in survey.units]
+    deck = _results_deck(config, content, organisation, t, names, tuple(map(label, survey.areas)), tuple(series),
+                         tuple(map(label, shown)), tuple(unit_series), highlights, anonymity, scale=(low, high),
+                         respondents=sum(n for n in counts if n) if any(n is not None for n in counts) else None)
+    columns = ResultRow(*(fill(prep["columns"][key], **names) for key in ("area", "current", "previous", "change")))
     return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck,
                           _when_and_where(config, content))
 
@@ -103,11 +125,6 @@ def _when_and_where(config: Config, content: LocaleContent) -> tuple[tuple[str, 
 def _printed(value: float) -> Decimal:
     """``value`` rounded to the one decimal a table prints (half up, as readers round)."""
     return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _score(score: Mapping, unit: str, area: str, period: str | None) -> float | None:
-    row = score.get((unit, area, period))
-    return row.score if row else None
 
 
 def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, float | None]],
@@ -134,7 +151,7 @@ def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, 
 def _results_deck(config: Config, content: LocaleContent, organisation: Organisation, t: Mapping[str, Any],
                   names: dict[str, str], areas: tuple[str, ...], series: tuple[ChartSeries, ...],
                   units: tuple[str, ...], unit_series: tuple[ChartSeries, ...], highlights: tuple[str, ...],
-                  anonymity: str, *, scale: tuple[float, float], respondents: int) -> Deck:
+                  anonymity: str, *, scale: tuple[float, float], respondents: int | None) -> Deck:
     notes = t["notes"]
     settings = config.workshops.results
     rows = clock_rows(config, kits.RESULTS_MEETING, content)
@@ -155,7 +172,8 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
               + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
               widths=(0.16, 0.10, 0.74)),
         Slide("chart", t["overall_title"], notes["overall"], chart=Chart(areas, series, low, high),
-              note=plural(t["overall_note"], respondents, content, scale=f"{low:g}–{high:g}", **names)),
+              note=plural(t["overall_note"], respondents, content, scale=f"{low:g}–{high:g}", **names)
+              if respondents is not None else fill(t["overall_note_no_count"], scale=f"{low:g}–{high:g}", **names)),
         Slide("chart", t["units_title"], notes["units"], chart=Chart(units, unit_series, low, high),
               note=" ".join(filter(None, (t["units_note"], anonymity)))),
         Slide("content", t["highlights_title"], notes["highlights"],

@@ -268,7 +268,7 @@ class Leader(_Model):
     name: RequiredName
     """The leader's name; it names the leader's files, so each name appears once."""
     unit: Name = ""
-    """The leader's unit (it must be in the survey file when there is one)."""
+    """The leader's unit, as the survey file names it (a unit not in the survey gets the organisation's results)."""
     manager: Name = ""
     """The leader's own manager."""
     email: Line = ""
@@ -345,7 +345,7 @@ class Survey(_Model):
     """Survey results for the leader group's results meeting."""
 
     file: ExistingFile
-    """CSV or XLSX with the columns unit, area, period, score, respondents (one row each)."""
+    """CSV or XLSX, long (unit, area, period, score, respondents), wide (unit, period, respondents, a column per area) or one sheet per period."""
     scale: tuple[float, float] = (0, 100)
     """The lowest and highest possible score, e.g. [0, 100] or [1, 5]."""
     min_respondents: int = Field(5, ge=1)
@@ -459,7 +459,7 @@ class Config(_Model):
     leaders: list[Leader] = []
     """The leaders, each of whom gets a personalised dialogue guide and results handout."""
     leaders_file: ExistingFile | None = None
-    """A CSV or XLSX file with the columns name, unit, manager, email, meeting."""
+    """A CSV or XLSX file with the columns name, unit, manager, email, manager_email, meeting, place, locale (or their Danish, Swedish or Norwegian names)."""
     survey: Survey | None = None
     """Survey results: a file, or {file, scale, min_respondents, current, previous}."""
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None

@@ -1,7 +1,14 @@
-"""The leaders file: a CSV or XLSX export from an HR system, one leader per row."""
+"""The leaders file: a CSV or XLSX export from an HR system, one leader per row.
+
+Column headers may be English or any shipped locale's words (``Navn;Enhed;Nærmeste
+leder;E-mail;Møde``), and meeting times what Excel writes: a date cell, ``2027-03-02 10:00``,
+``02-03-2027 10:00`` or ``2.3.2027 10.00`` (the day first, as in the Nordics).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -9,12 +16,18 @@ from pydantic import ValidationError
 from ..errors import ConfigError, InputError, Problem
 from ..names import display_path
 from .config import Leader, _message
-from .tables import read_table
+from .tables import cell_text, read_tables
 
-__all__ = ["LEADER_COLUMNS", "load_leaders"]
+__all__ = ["LEADER_COLUMNS", "load_leaders", "parse_meeting"]
 
 
-LEADER_COLUMNS = ("name", "unit", "manager", "email", "meeting", "place")
+LEADER_COLUMNS = ("name", "unit", "manager", "email", "manager_email", "meeting", "place", "locale")
+
+_TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
+_MOMENT = re.compile(rf"(?P<date>[\d./-]+?)(?:T|,?\s+(?:kl\.?\s*)?){_TIME}", re.IGNORECASE)
+_YEAR_FIRST = re.compile(r"(?P<year>\d{4})(?P<sep>[-./])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})")
+_DAY_FIRST = re.compile(r"(?P<day>\d{1,2})(?P<sep>[-./])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{2}|\d{4})")
+_EXAMPLES = "2027-03-02 10:00 or 02.03.2027 10.00"
 
 
 def load_leaders(path: Path) -> list[Leader]:
@@ -25,29 +38,63 @@ def load_leaders(path: Path) -> list[Leader]:
     """
     display = display_path(path)
     try:
-        header, rows = read_table(path, display)
+        table, = read_tables(path, display, LEADER_COLUMNS, required="name", all_sheets=False)
     except InputError as exc:
         raise ConfigError(exc.problems) from None
-    if "name" not in header:
-        raise ConfigError(Problem(display, "row 1", f"no 'name' column (expected columns: {', '.join(LEADER_COLUMNS)})"))
     leaders, problems, seen = [], [], {}
-    for row in rows:
-        values = {key: value for key, value in row.values.items() if key in LEADER_COLUMNS and value != ""}
+    for row in table.rows:
+        values = {key: value if key == "meeting" else cell_text(value) for key, value in row.values.items()
+                  if key in LEADER_COLUMNS and cell_text(value)}
+        if "locale" in values:
+            values["locale"] = values["locale"].lower()
+        if "meeting" in values:
+            try:
+                values["meeting"] = parse_meeting(values["meeting"])
+            except ValueError as exc:
+                problems.append(Problem(display, table.where(row.number, "meeting"), str(exc)))
+                continue
         try:
             leader = Leader.model_validate(values)
-            leader._source = f"row {row.number}"
+            leader._source = table.where(row.number)
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "name"
                 message = "required but empty" if err["type"] == "missing" else _message(err)
-                problems.append(Problem(display, f"row {row.number}, column {column}", message))
+                problems.append(Problem(display, table.where(row.number, column), message))
             continue
         key = leader.name.casefold()
         if key in seen:
-            problems.append(Problem(display, f"row {row.number}, column name",
+            problems.append(Problem(display, table.where(row.number, "name"),
                                     f"{leader.name!r} is already listed in row {seen[key]}; each leader once"))
         seen.setdefault(key, row.number)
         leaders.append(leader)
     if problems:
         raise ConfigError(problems)
     return leaders
+
+
+def parse_meeting(value: object) -> dt.datetime:
+    """A meeting's date and time as a spreadsheet holds it; raises ``ValueError`` saying why not.
+
+    Accepts a date cell, ``2027-03-02 10:00``, ``2027-03-02T10:00:00``, ``02-03-2027 10:00``
+    and ``2.3.2027 10.00`` (the day first). A date with slashes whose day and month could be
+    swapped (``03/02/2027``: 3 February here, 2 March in the US) and a two-digit year are
+    ambiguous; a date that does not exist is impossible.
+    """
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    text = cell_text(value)
+    moment = _MOMENT.fullmatch(text)
+    date = moment and (_YEAR_FIRST.fullmatch(moment["date"]) or _DAY_FIRST.fullmatch(moment["date"]))
+    if not date:
+        raise ValueError(f"expected a date and a time such as {_EXAMPLES} (got {text!r})")
+    day, month, year = (int(date[part]) for part in ("day", "month", "year"))
+    if len(date["year"]) == 2:
+        raise ValueError(f"ambiguous year in {text!r}: write it with four digits, as in {_EXAMPLES}")
+    if date["sep"] == "/" and day != month and day <= 12 and month <= 12 and date.re is _DAY_FIRST:
+        raise ValueError(f"ambiguous date {text!r} (day/month here, month/day in the US): write the year first "
+                         f"or the day with dots, as in {_EXAMPLES}")
+    try:
+        return dt.datetime(year, month, day, int(moment["hour"]), int(moment["minute"]), int(moment["second"] or 0))
+    except ValueError:
+        raise ValueError(f"no such date and time: {text!r} (expected one such as {_EXAMPLES})") from None

@@ -1,25 +1,42 @@
-"""Survey results for the results meeting: read, checked row by row, and reduced to scores.
+"""Survey results for the results meeting: read as survey tools export them, checked cell by
+cell, and reduced to one list of scores.
 
-The input is a long table, one row per unit × area × period, with the columns ``unit``,
-``area``, ``period``, ``score`` and ``respondents``. Reading reports every bad cell with its
-row and column; the computing functions are pure and apply the anonymity rule: a unit with
-fewer respondents than ``min_respondents`` never appears on its own and counts only in the
-organisation's total.
+Three shapes are read, told apart by the header (which may sit below title rows):
+
+- **long**: one row per unit × area × period, with the columns unit, area, period, score and
+  respondents (optional);
+- **wide**: one row per unit and period, with the columns unit, period, respondents
+  (optional) and one column per area, headed by the area's name;
+- **one sheet per period** (XLSX): either shape without the period column; the sheet's name
+  is the period.
+
+A missing value (a blank cell, "-", "–", "n/a", or "*" for a suppressed result) stays
+missing: never 0, never in an average. Numbers may be written with a decimal comma, as
+percentages, and counts with thousands separators. Reading reports every bad cell with its
+row and column.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from .tables import read_table
 from ..usertext import NAME_MAX
+from .tables import Percent, Row, Table, cell_text, read_tables
 
-__all__ = ["COLUMNS", "SurveyData", "SurveyRow", "load_survey"]
+__all__ = ["COLUMNS", "MISSING_MARKS", "SurveyData", "SurveyRow", "load_survey"]
 
 COLUMNS = ("unit", "area", "period", "score", "respondents")
+#: What a survey tool writes for a value that is missing (besides a blank cell); "*" is a
+#: result suppressed to protect anonymity.
+MISSING_MARKS = ("-", "–", "—", "n/a", "*")
+#: Cells listed in the warning about missing values.
+_LISTED = 5
+_SHAPES = ("long: unit, area, period, score, respondents; wide: unit, period, respondents, one column per area; "
+           "respondents may be left out, and in an XLSX file without period each sheet's name is its period")
 
 
 @dataclass(frozen=True)
@@ -27,8 +44,10 @@ class SurveyRow:
     unit: str
     area: str
     period: str
-    score: float
-    respondents: int
+    #: ``None`` when the file has no value (blank, "-", "n/a", "*"): never 0, never averaged.
+    score: float | None
+    #: ``None`` when the file gives no count.
+    respondents: int | None
 
 
 @dataclass(frozen=True)
@@ -40,69 +59,155 @@ class SurveyData:
     units: tuple[str, ...]
     periods: tuple[str, ...]
     file: str
+    #: What the user should know, e.g. how many values are missing and where.
+    warnings: tuple[str, ...] = ()
 
 
 def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyData:
     """Read and check the survey file; raises :class:`InputError` listing every bad cell."""
-    header, rows = read_table(path, display)
-    missing = [column for column in COLUMNS if column not in header]
-    if missing:
-        found = next((row.number for row in rows if set(COLUMNS) <= {str(c).strip().lower() for c in row.cells}), None)
-        hint = f"; the header seems to be in row {found}, but it must be the first row" if found else ""
-        raise InputError([Problem(display, f"row 1, column {column}",
-                                  f"missing column (expected: {', '.join(COLUMNS)}){hint}") for column in missing])
+    reader = _Reader(display, scale)
+    for table in read_tables(path, display, COLUMNS, required="unit"):
+        reader.read(table)
+    if reader.problems:
+        raise InputError(reader.problems)
+    rows = reader.rows
     if not rows:
-        raise InputError(Problem(display, "row 2", "no data rows under the header"))
-    low, high = scale
-    problems: list[Problem] = []
-    checked: list[SurveyRow] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for row in rows:
-        values = row.values
-        where = f"row {row.number}, column"
-        texts = {column: str(values.get(column, "")).strip() for column in ("unit", "area", "period")}
-        for column, text in texts.items():
-            if not text:
-                problems.append(Problem(display, f"{where} {column}", "required but empty"))
-            elif len(text) > NAME_MAX:
-                problems.append(Problem(display, f"{where} {column}",
-                                        f"too long: {len(text)} characters, at most {NAME_MAX}"))
-        score = _number(values.get("score"))
-        if score is None:
-            problems.append(Problem(display, f"{where} score", f"expected a number (got {values.get('score')!r})"))
-        elif not low <= score <= high:
-            problems.append(Problem(display, f"{where} score", f"{score:g} is outside the scale {low:g}–{high:g}"))
-        respondents = _number(values.get("respondents"))
-        if respondents is None or respondents < 0 or respondents != int(respondents):
-            problems.append(Problem(display, f"{where} respondents",
-                                    f"expected a whole number of respondents (got {values.get('respondents')!r})"))
-        key = (texts["unit"], texts["area"], texts["period"])
-        if all(key) and key in seen:
-            problems.append(Problem(display, f"{where} unit",
-                                    f"{'/'.join(key)} is already given in row {seen[key]}; one row each"))
-        seen.setdefault(key, row.number)
-        if score is not None and respondents is not None and all(key):
-            checked.append(SurveyRow(*key, score, int(respondents)))
-    if problems:
-        raise InputError(problems)
+        raise InputError(Problem(display, "", "no data rows under the header"))
+    warnings = ()
+    if reader.missing:
+        count = len(reader.missing)
+        listed = "; ".join(reader.missing[:_LISTED]) + ("; …" if count > _LISTED else "")
+        warnings = (f"{display}: {count} missing value{'s' if count > 1 else ''} (blank, {', '.join(MISSING_MARKS)}), "
+                    f"left out of every average, highlight and chart: {listed}",)
     return SurveyData(
-        rows=tuple(checked),
-        areas=tuple(dict.fromkeys(r.area for r in checked)),
-        units=tuple(dict.fromkeys(r.unit for r in checked)),
-        periods=tuple(sorted({r.period for r in checked}, key=_period_order)),
+        rows=tuple(rows),
+        areas=tuple(dict.fromkeys(r.area for r in rows)),
+        units=tuple(dict.fromkeys(r.unit for r in rows)),
+        periods=tuple(sorted({r.period for r in rows}, key=_period_order)),
         file=display,
+        warnings=warnings,
     )
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value or "").strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"-?\d+([.,]\d+)?", text):
-        return float(text.replace(",", "."))
-    return None
+class _Reader:
+    """Collects the rows, the problems and the missing values of a file's tables."""
+
+    def __init__(self, display: str, scale: tuple[float, float]):
+        self.display, self.scale = display, scale
+        self.rows: list[SurveyRow] = []
+        self.problems: list[Problem] = []
+        self.missing: list[str] = []
+        self.seen: dict[tuple[str, str, str], str] = {}
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.display, where, message))
+
+    def read(self, table: Table) -> None:
+        columns = table.columns
+        header = table.where(table.header_row)
+        long = "area" in columns or "score" in columns
+        missing = [column for column in ("area", "score") if long and column not in columns]
+        if "period" not in columns and not table.sheet:
+            missing.append("period")
+        problems = [table.where(table.header_row, column) for column in missing]
+        for where in problems:
+            self.problem(where, f"missing column ({_SHAPES})")
+        if not long and not table.others:
+            self.problem(header, f"no area columns: expected one column per area after unit and period ({_SHAPES})")
+            return
+        if problems:
+            return
+        for row in table.rows:
+            self._row(table, row, ((row.values.get("area"), "score"),) if long else
+                      tuple((area, area) for area in table.others))
+
+    def _row(self, table: Table, row: Row, scores: tuple[tuple[object, str], ...]) -> None:
+        """One row's scores: ``scores`` pairs each area (or the area cell) with its score column."""
+        values = row.values
+        texts = {"unit": cell_text(values.get("unit")),
+                 "period": cell_text(values.get("period")) if "period" in table.columns else table.sheet}
+        checks = [("unit", texts["unit"]), ("period", texts["period"])]
+        if "area" in table.columns:
+            checks.append(("area", cell_text(values.get("area"))))
+        ok = True
+        for column, text in checks:
+            if not text:
+                self.problem(table.where(row.number, column), "required but empty")
+                ok = False
+            elif len(text) > NAME_MAX:
+                self.problem(table.where(row.number, column), f"too long: {len(text)} characters, at most {NAME_MAX}")
+                ok = False
+        respondents = self._cell(table, row, "respondents", _count) if "respondents" in table.columns else None
+        for area, column in scores:
+            score = self._cell(table, row, column, lambda value: _score(value, self.scale))
+            if not ok or score is _BAD or respondents is _BAD:
+                continue
+            key = (texts["unit"], cell_text(area), texts["period"])
+            where = table.where(row.number, column if column != "score" else "unit")
+            if key in self.seen:
+                self.problem(where, f"{'/'.join(key)} is already given in {self.seen[key]}; one value each")
+                continue
+            self.seen[key] = table.where(row.number)
+            self.rows.append(SurveyRow(*key, score, respondents))
+
+    def _cell(self, table: Table, row: Row, column: str, parse):
+        """The cell's number, ``None`` when it is missing, or ``_BAD`` (and a problem)."""
+        value = row.values.get(column)
+        if _is_missing(value):
+            self.missing.append(table.where(row.number, column))
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.problem(table.where(row.number, column), str(exc))
+            return _BAD
+
+
+#: A cell that could not be read (its problem is reported).
+_BAD = object()
+
+
+def _is_missing(value: object) -> bool:
+    """A blank cell (or none: a short CSV row) or one of :data:`MISSING_MARKS`."""
+    return value is None or isinstance(value, str) and (not value.strip() or value.strip().casefold() in MISSING_MARKS)
+
+
+def _score(value: object, scale: tuple[float, float]) -> float:
+    """A score on ``scale``: a number, a decimal comma, or a percentage on a 0–100 scale."""
+    low, high = scale
+    if isinstance(value, Percent):
+        # shifted in decimal, as the cell shows it: 0.55 is 55, not 55.000000000000014
+        number = float(Decimal(repr(float(value))).scaleb(2)) if high > 1 else float(value)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = re.sub(r"[\s\u00a0\u202f]+", "", str(value))
+        percent = text.endswith("%")
+        match = re.fullmatch(r"-?\d+([.,]\d+)?", text.removesuffix("%"))
+        if not match:
+            raise ValueError(f"expected a number (got {value!r}); a missing value is blank or one of "
+                             f"{', '.join(MISSING_MARKS)}")
+        number = float(match.group().replace(",", "."))
+        if percent and high <= 1:
+            number /= 100
+    if not low <= number <= high:
+        raise ValueError(f"{number:g} is outside the scale {low:g}–{high:g}")
+    return number
+
+
+def _count(value: object) -> int:
+    """A whole number of respondents: ``1204``, ``1 204``, ``1.204`` and ``1,204`` are one."""
+    problem = ValueError(f"expected a whole number of respondents (got {value!r})")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0 or value != int(value):
+            raise problem
+        return int(value)
+    text = str(value).strip()
+    match = re.fullmatch(r"\d{1,3}(?P<sep>[ .,'\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*|\d+(?:[.,]0+)?", text)
+    if not match:
+        raise problem
+    digits = re.sub(r"[.,]0+$", "", text) if not match.group("sep") else text
+    return int(re.sub(r"\D", "", digits))
 
 
 def _period_order(period: str) -> tuple:

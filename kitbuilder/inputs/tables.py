@@ -1,8 +1,12 @@
-"""Read tabular input (CSV or XLSX) the way Nordic offices export it.
+"""Read tabular input (CSV or XLSX) the way offices and survey tools export it.
 
-CSV may be comma- or semicolon-separated and UTF-8 (with or without BOM) or Windows-1252,
-which Excel in Denmark, Sweden and Norway writes by default. XLSX is read with openpyxl.
-Every row comes back with its number as the user sees it (the header is row 1).
+CSV may be separated by semicolons, commas or tabs and be UTF-8 (with or without BOM) or
+Windows-1252, which Excel in Denmark, Sweden and Norway writes by default. XLSX is read with
+openpyxl, every sheet. The header may be any of a sheet's first :data:`HEADER_ROWS` rows
+(survey tools put titles and blank rows above it). Column headers are recognised in English
+and in every shipped locale's words (``locales/<code>/columns.yaml``), whatever their capitals,
+spaces, hyphens, underscores, dots and apostrophes. Rows keep their numbers as the user
+sees them in a spreadsheet.
 """
 
 from __future__ import annotations
@@ -10,31 +14,163 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from ..errors import InputError, Problem
 from ..usertext import printable
 
-__all__ = ["Row", "read_table"]
+__all__ = ["HEADER_ROWS", "Percent", "Row", "Table", "cell_text", "column_headers", "column_words", "read_tables"]
+
+log = logging.getLogger(__name__)
+
+#: The header is looked for in this many rows at the top of each sheet.
+HEADER_ROWS = 20
+
+
+class Percent(float):
+    """A number a spreadsheet shows as a percentage: 0.725 shown as 72.5 %."""
 
 
 @dataclass(frozen=True)
 class Row:
     number: int
+    #: The cells by column: a recognised column by its key (``unit``), any other by its header.
     values: dict[str, object]
-    #: The cells as they stand, for rows whose header is not the first row.
-    cells: tuple[object, ...] = ()
 
 
-def read_table(path: Path, display: str) -> tuple[list[str], list[Row]]:
-    """The header (lower-cased, trimmed) and the non-empty rows of a CSV or XLSX file.
+@dataclass(frozen=True)
+class Table:
+    """One sheet's header and the non-empty rows under it."""
 
-    Raises :class:`InputError` naming the file when it cannot be read.
+    #: The XLSX sheet's name ("" for CSV).
+    sheet: str
+    header_row: int
+    #: The recognised columns: key → the header as written in the file.
+    columns: dict[str, str]
+    #: The other headers, in the file's order.
+    others: tuple[str, ...]
+    rows: tuple[Row, ...]
+    #: Whether places name the sheet (a workbook with several sheets).
+    name_sheet: bool = False
+
+    def where(self, row: int, column: str = "") -> str:
+        """A cell as the user finds it: ``sheet '2026', row 7, column Møde``."""
+        return _place(self.sheet if self.name_sheet else "", row, self.columns.get(column, column))
+
+
+def _place(sheet: str, row: int, column: str = "") -> str:
+    return (f"sheet {sheet!r}, " if sheet else "") + f"row {row}" + (f", column {column}" if column else "")
+
+
+def normalise_header(text: object) -> str:
+    """A header as compared: ``"Antal svar"``, ``"antal_svar"`` and ``"ANTAL-SVAR"`` are one."""
+    return re.sub(r"[\s\-_.'’]+", "", str(text).casefold())
+
+
+def column_headers(key: str) -> list[str]:
+    """The headers that name column ``key``: the key itself and every shipped locale's words for it."""
+    from ..locales import COLUMNS_NAMESPACE, available_locales, load_locale
+
+    headers = [key]
+    for code in available_locales():
+        headers += [word for word in load_locale(code).text.get(COLUMNS_NAMESPACE, {}).get(key, ())
+                    if word not in headers]
+    return headers
+
+
+def column_words(keys: Sequence[str]) -> dict[str, str]:
+    """Every header that names one of ``keys``, normalised (see :func:`normalise_header`) → the key."""
+    words: dict[str, str] = {}
+    for key in keys:
+        for header in column_headers(key):
+            words.setdefault(normalise_header(header), key)
+    return words
+
+
+def read_tables(path: Path, display: str, keys: Sequence[str], required: str, *,
+                all_sheets: bool = True) -> list[Table]:
+    """The table of each sheet whose header (in its first rows) names the ``required`` column.
+
+    ``keys`` are the columns recognised by name. With ``all_sheets`` false, only the first
+    sheet that has such a header is read. Sheets without one are left out; raises
+    :class:`InputError` naming the file when it cannot be read, no sheet has such a header,
+    or a header names a column twice.
     """
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, display)
-    return _read_csv(path, display)
+    sheets = _read_xlsx(path, display) if path.suffix.lower() in {".xlsx", ".xlsm"} else [("", _read_csv(path, display))]
+    if not any(lines for _, lines in sheets):
+        raise InputError(Problem(display, "", "the file is empty; expected a header row"))
+    words = column_words(keys)
+    tables: list[Table] = []
+    for name, lines in sheets:
+        table = _table(name, lines, words, required, display, len(sheets) > 1)
+        if table is None:
+            log.info("%s: no header with a %s column in %s; skipped", display, required,
+                     f"the first {HEADER_ROWS} rows of sheet {name!r}" if name else f"its first {HEADER_ROWS} rows")
+            continue
+        log.info("%s: the header is %s", display, table.where(table.header_row))
+        tables.append(table)
+        if not all_sheets:
+            break
+    if not tables:
+        where = f"rows 1–{HEADER_ROWS}" + (" of every sheet" if len(sheets) > 1 else "")
+        raise InputError(Problem(display, where, f"no header row found: expected a row with a {required} column "
+                                                 f"(headed {', '.join(column_headers(required))}) and the others"))
+    return tables
+
+
+def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[str, str], required: str,
+           display: str, name_sheet: bool) -> Table | None:
+    """The sheet's table under its header: of the top rows naming ``required``, the one naming
+    the most columns (a title row such as "Enhed | Alle" names fewer than the header)."""
+    candidates = []
+    for number, cells in lines:
+        if number > HEADER_ROWS:
+            break
+        keys = [words.get(normalise_header(cell)) for cell in cells]
+        if required in keys:
+            filled = sum(1 for cell in cells if cell_text(cell))
+            candidates.append((sum(1 for key in keys if key), filled, number, cells))
+    if not candidates:
+        return None
+    *_, header_row, header = max(candidates, key=lambda c: c[:3])  # a tie: the lower row
+    columns: dict[str, str] = {}
+    names: dict[int, str] = {}
+    problems = []
+    for index, cell in enumerate(header):
+        written = cell_text(cell)
+        if not written:
+            continue  # a column without a header holds nothing we read
+        key = words.get(normalise_header(written))
+        if (key or written) in names.values():
+            problems.append(Problem(display, _place(name if name_sheet else "", header_row, written),
+                                    f"the same column as {columns.get(key, written)!r}; give each column once"))
+            continue
+        names[index] = key or written
+        if key:
+            columns[key] = written
+    if problems:
+        raise InputError(problems)
+    rows = tuple(Row(number, {names[i]: value for i, value in enumerate(cells) if i in names})
+                 for number, cells in lines if number > header_row and any(cell_text(cell) for cell in cells))
+    others = tuple(column for column in names.values() if column not in columns)
+    return Table(name, header_row, columns, others, rows, name_sheet)
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: whole numbers without ``.0``, a date as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and not isinstance(value, Percent):
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def _decode(data: bytes) -> str:
@@ -46,47 +182,45 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _read_csv(path: Path, display: str) -> tuple[list[str], list[Row]]:
+def _read_csv(path: Path, display: str) -> list[tuple[int, tuple[object, ...]]]:
     text = printable(_decode(path.read_bytes()))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # the separator the top lines use most; title rows above the header may have none
+    top = "\n".join(text.splitlines()[:HEADER_ROWS + 1])
+    delimiter = max((";", ",", "\t"), key=top.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         lines = list(reader)
     except csv.Error as exc:
         raise InputError(Problem(display, "", f"not a readable CSV file: {exc}")) from None
-    if not lines:
-        raise InputError(Problem(display, "", "the file is empty; expected a header row"))
-    header = [cell.strip().lower() for cell in lines[0]]
-    rows = [Row(number, dict(zip(header, (cell.strip() for cell in cells))), tuple(cells))
-            for number, cells in enumerate(lines[1:], start=2) if any(cell.strip() for cell in cells)]
-    return header, rows
+    return [(number, tuple(cell.strip() for cell in cells)) for number, cells in enumerate(lines, start=1)]
 
 
-def _read_xlsx(path: Path, display: str) -> tuple[list[str], list[Row]]:
+def _read_xlsx(path: Path, display: str) -> list[tuple[str, list[tuple[int, tuple[object, ...]]]]]:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise InputError(Problem(display, "", f"not a readable XLSX file: {exc}")) from None
-    sheet = book.worksheets[0]
-    lines = list(sheet.iter_rows(values_only=True))
-    book.close()
-    if not lines:
-        raise InputError(Problem(display, "", "the first sheet is empty; expected a header row"))
-    header = [printable(str(cell or "")).strip().lower() for cell in lines[0]]
-    rows = []
-    for number, cells in enumerate(lines[1:], start=2):
-        values = {key: _cell(value) for key, value in zip(header, cells)}
-        if any(value not in ("", None) for value in values.values()):
-            rows.append(Row(number, values, tuple(_cell(value) for value in cells)))
-    return header, rows
+    try:
+        return [(sheet.title, [(number, tuple(_cell(cell) for cell in cells))
+                               for number, cells in enumerate(sheet.iter_rows(min_row=1, min_col=1), start=1)])
+                for sheet in book.worksheets]
+    finally:
+        book.close()
 
 
-def _cell(value: object) -> object:
+def _cell(cell) -> object:
+    value = cell.value
     if isinstance(value, str):
         return printable(value).strip()
+    if value is None:
+        return ""
+    number_format = str(getattr(cell, "number_format", "") or "")
     if isinstance(value, dt.datetime):
+        if value.time() == dt.time() and not re.search(r"[hs]", re.sub(r'"[^"]*"', "", number_format.lower())):
+            return value.date()  # a date cell that shows no time holds a day, not midnight
         return value.replace(microsecond=0)
-    return "" if value is None else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        return Percent(value)
+    return value

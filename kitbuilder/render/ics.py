@@ -32,9 +32,10 @@ def render_ics(document: Document) -> bytes:
             entry.add("location", event.location)
         entry.add("dtstart", event.start)
         entry.add("dtend", event.end)
-        if event.attendee:
-            entry.add("attendee", f"mailto:{event.attendee}", parameters={"CN": document.leader.name,
-                                                                          "ROLE": "REQ-PARTICIPANT"})
+        if event.organiser:
+            entry.add("organizer", f"mailto:{event.organiser.email}", parameters={"CN": event.organiser.name})
+        for person in event.attendees:
+            entry.add("attendee", f"mailto:{person.email}", parameters={"CN": person.name, "ROLE": "REQ-PARTICIPANT"})
         calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
