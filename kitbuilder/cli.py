@@ -246,12 +246,11 @@ def _smtp_password(settings) -> str | None:
 def validate(config: Path) -> None:
     """Check CONFIG and report every problem at once."""
     from .inputs.config import load_config
-    from .pipeline import build_model
+    from .pipeline import build_model, log_notes
 
     settings = load_config(config)
     kit = build_model(settings)
-    for warning in kit.warnings:
-        log.warning(warning)
+    log_notes(kit)
     documents = sum(len(locale.documents) for locale in kit.locales)
     click.echo(f"{config}: valid ({len(settings.locales)} locales, {len(settings.kits)} kits, "
                f"{documents} documents to build).")

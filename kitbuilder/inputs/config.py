@@ -489,8 +489,8 @@ class Config(_Model):
     """Public holidays and closed periods: computed dates fall on working days."""
     mail: Mail | None = None
     """The mail server that kitbuilder send uses."""
-    text: dict[LocaleCode, dict[str, Union[LongText, list[LongText]]]] = {}
-    """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
+    text: dict[LocaleCode, dict[str, Union[LongText, list[LongText], dict[str, LongText]]]] = {}
+    """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}; a text with a number takes its plural forms, {one: …, other: …}."""
 
     _file: Path = PrivateAttr(default=Path("config.yaml"))
     _content_sha256: str = PrivateAttr(default="")

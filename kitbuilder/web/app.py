@@ -33,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from ..colours import needed_contrast
 from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
-from ..inputs.tables import read_table
+from ..inputs.tables import cell_text, read_tables
 from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
 from ..errors import InputError
@@ -244,10 +244,14 @@ def _leaders_table(project: Project, data: dict, problems) -> dict | None:
     if not isinstance(name, str) or not name:
         return None
     try:
-        path = project.file(name)
-        header, rows = read_table(path, name)
-    except (ProjectError, InputError, OSError):
-        return {"file": name, "header": [], "rows": [], "problems": {}, "by_row": {}, "general": []}
+        table, = read_tables(project.file(name), name, LEADER_COLUMNS, required="name", all_sheets=False)
+    except (ProjectError, InputError, OSError) as exc:
+        general = [problem.message for problem in getattr(exc, "problems", [])]
+        return {"file": name, "header": [], "rows": [], "problems": {}, "by_row": {}, "general": general}
+    keys = [*table.columns, *table.others]
+    header = [table.columns.get(key, key) for key in keys]  # as the file heads them
+    rows = [{"number": row.number, "cells": [cell_text(row.values.get(key, "")) for key in keys]}
+            for row in table.rows]
     by_cell: dict[tuple[int, str], list[str]] = {}
     by_row: dict[int, list[tuple[str, str]]] = {}
     general = []

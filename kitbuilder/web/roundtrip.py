@@ -16,7 +16,6 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
 
 __all__ = ["RoundTrip", "plain"]
 
@@ -30,13 +29,8 @@ class RoundTrip:
         self._yaml = YAML(typ="rt")
         self._yaml.preserve_quotes = True
         self._yaml.width = 4096  # never re-wrap a long line the user wrote
-        try:
-            _, sequence, offset = load_yaml_guess_indent(text)
-        except YAMLError:
-            sequence, offset = None, None
-        mapping = _mapping_indent(text)
-        offset = offset or 0
-        self._yaml.indent(mapping=mapping, sequence=max(sequence or 0, offset + 2), offset=offset)
+        mapping, offset = _mapping_indent(text), _sequence_offset(text)
+        self._yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
         self.data = self._yaml.load(text)
         if self.data is None:
             self.data = CommentedMap()
@@ -94,6 +88,15 @@ def _put(node: Any, part: str | int, value: Any) -> None:
         node.append(value)
     else:
         node[part] = value
+
+
+def _sequence_offset(text: str) -> int:
+    """How far the first block sequence's dashes stand in from their key (0 when flush or none).
+
+    ruamel's own guess measures a nested sequence from the margin, not from its key.
+    """
+    match = re.search(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, re.MULTILINE)
+    return max(0, len(match.group(2)) - len(match.group(1))) if match else 0
 
 
 def _mapping_indent(text: str) -> int:
