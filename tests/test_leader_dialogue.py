@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import hashlib
 from zoneinfo import ZoneInfo
 
@@ -127,6 +128,17 @@ def test_calendar_files_parse_back_with_time_zone(leaders_build):
     assert str(first["attendee"]) == "mailto:jens@example.org"
     assert events[1].decoded("dtstart") == dt.datetime(2026, 5, 4, 10, 0, tzinfo=zone)  # 2 May is a Saturday
     assert [c.name for c in calendar.subcomponents].count("VTIMEZONE") == 1
+
+
+@pytest.mark.parametrize("locale, you", [("da", {"din", "dine", "dig"}), ("sv", {"din", "dina", "dig"}),
+                                         ("nb", {"din", "dine", "deg"})])
+def test_every_calendar_description_names_both_people_it_goes_to(leaders_build, locale, you):
+    data = (leaders_build.root / locale / "dialogue-guides" / "0001-jens-ærø.ics").read_bytes()
+    for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+        description = str(event["description"])
+        assert "Jens Ærø" in description  # the leader and the manager both receive it: no "you"
+        assert not you & set(re.findall(r"\w+", description.lower())), description
+    assert "Anne Østergaard" in str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["description"])
 
 
 def test_the_configured_time_zone_wins(tmp_path, write_config):

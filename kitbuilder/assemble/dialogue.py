@@ -55,9 +55,10 @@ def dialogue_leaders(config: Config, content: LocaleContent, organisation: Organ
         meetings = [held for _, held in dialogue_meetings(leader, config, zone, workdays)]
         when = [date_and_time(moment.date(), clock(moment, content), content) for moment in meetings]
         names = {"leader": leader.name, "manager": leader.manager or "—"}
-        descriptions = [fill(t["calendar"]["description"], **minutes)] + [
+        # one text for both people invited: it names them rather than saying "you"
+        descriptions = [fill(t["calendar"]["description"], **minutes, **names)] + [
             fill(t["calendar"]["follow_up_description"], number=str(index), total=str(len(meetings) - 1),
-                 first_meeting=format_date(meetings[0].date(), format="long", locale=content.babel))
+                 first_meeting=format_date(meetings[0].date(), format="long", locale=content.babel), **names)
             for index in range(1, len(meetings))]
         invited = tuple(Participant(name, email) for name, email in (
             (leader.name, leader.email), (leader.manager or leader.manager_email, leader.manager_email)) if email)
