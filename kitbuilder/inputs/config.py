@@ -542,6 +542,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
     if not isinstance(doc.data, dict):
         raise ConfigError(doc.problem((), "expected a mapping of settings (organisation:, locales:, …)"))
     content_sha256 = _content_sha256(doc.data)
+    declared_locales = doc.data.get("locales")  # the organisation's own, before --locale picks some
     doc.data.update({key: value for key, value in (overrides or {}).items() if value})
     context = {"config_dir": path.resolve().parent, "custom_themes": _custom_theme_ids(doc.data)}
     problems = _text_override_problems(doc)
@@ -557,6 +558,10 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
             config = config.model_copy(update={"kits": [kit for kit in config.kits if kit != "results-meeting"]})
     if problems:
         raise ConfigError(problems)
+    if config.calendar.country is None:  # the organisation's country, whichever language a kit is in
+        first = declared_locales[0] if isinstance(declared_locales, list) and declared_locales else config.locales[0]
+        country = load_locale(first if first in available_locales() else config.locales[0]).country
+        config = config.model_copy(update={"calendar": config.calendar.model_copy(update={"country": country})})
     if config.leaders_file:
         from .leaders import load_leaders  # leaders.py builds on this module's Leader
 
