@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shlex
 import sys
 from pathlib import Path
 
 import click
 
-from .errors import KitbuilderError, Problem
+from .errors import InputError, KitbuilderError, Problem, SendError
+from .names import display_path
 
 __all__ = ["main"]
 
@@ -152,7 +155,10 @@ def preview(config: Path, locales: list[str], kits: list[str], out_dir: Path, te
 
 
 class _ProgressBar:
-    """A progress bar on stderr while documents are written and converted, only on a terminal."""
+    """A progress bar on stderr while ``label`` goes on (documents are written and converted), only on a terminal."""
+
+    def __init__(self, label: str = "Documents"):
+        self.label = label
 
     def __enter__(self):
         self.bar = None
@@ -160,7 +166,7 @@ class _ProgressBar:
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Documents", file=sys.stderr)
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 
@@ -171,15 +177,80 @@ class _ProgressBar:
 
 @cli.command()
 @_config_argument
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="The folder the kit was built into (with --pdf).")
+@click.option("--leader", help="Send only to this leader.")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              help="Write each e-mail into this folder as an .eml file; send nothing.")
+@click.option("--resend", is_flag=True,
+              help="Send again to leaders whose files or addresses changed since (with --leader: to that leader).")
+@click.option("--per-minute", type=click.IntRange(1, 10_000),
+              help="At most this many e-mails a minute, for servers that throttle (Microsoft 365: 30).")
+def send(config: Path, out_dir: Path, leader: str | None, dry_run: Path | None, resend: bool,
+         per_minute: int | None) -> None:
+    """E-mail each leader their print pack and meeting invitations from the build in --out, once.
+
+    The server and sender are the config's mail: section; the password comes from
+    KITBUILDER_SMTP_PASSWORD, or is asked for on a terminal. <out>/<short_name>/sent.json
+    records every e-mail, so running again sends only what has not gone yet.
+    """
+    from .inputs.config import load_config
+    from .send import send as run_send
+
+    settings = load_config(config)
+    with _ProgressBar("E-mails") as progress:
+        report = run_send(settings, out_dir, leader=leader, resend=resend, dry_run=dry_run, per_minute=per_minute,
+                          password=lambda: _smtp_password(settings), progress=progress)
+    plan = report.plan
+    if plan.without_address:
+        log.warning("no e-mail address, skipped: %s", ", ".join(plan.without_address))
+    for entry in plan.in_doubt:
+        log.warning("in doubt: the e-mail to %s (%s, Message-ID %s) was being handed to the server when an earlier "
+                    "run stopped; if it did not arrive, send it with --resend --leader %s", entry.leader,
+                    entry.address, entry.message_id, shlex.quote(entry.leader))
+    if plan.changed:
+        log.warning("their files or addresses changed since their e-mail, not sent again (add --resend to send "
+                    "them): %s", ", ".join(entry.leader for entry in plan.changed))
+    if plan.already_sent:
+        click.echo(f"Already sent, so not again: {len(plan.already_sent)} "
+                   f"{'leader' if len(plan.already_sent) == 1 else 'leaders'} ({display_path(report.log)}).")
+    if dry_run:
+        click.echo(f"Wrote {len(report.drafts)} e-mails into {dry_run}; nothing was sent.")
+        return
+    click.echo(f"Sent {len(report.sent)} e-mails." if plan.outgoing else "Nothing to send.")
+    if report.refused:
+        raise SendError("the server refused these addresses (everyone else got their e-mail):\n" + "\n".join(
+            f"  {leader}: {address}: {answer}" for leader, refused in report.refused.items()
+            for address, answer in refused.items()))
+
+
+#: Where ``kitbuilder send`` finds the SMTP password when it may not ask.
+PASSWORD_VARIABLE = "KITBUILDER_SMTP_PASSWORD"
+
+
+def _smtp_password(settings) -> str | None:
+    """The password for ``mail.username``: from the environment, else asked for on a terminal."""
+    if settings.mail is None or not settings.mail.username:
+        return None
+    if os.environ.get(PASSWORD_VARIABLE):
+        return os.environ[PASSWORD_VARIABLE]
+    if sys.stdin.isatty():
+        return click.prompt(f"Password for {settings.mail.username} at {settings.mail.host}", hide_input=True,
+                            err=True)
+    raise InputError(Problem(str(settings.file), "mail.username", f"needs a password: set {PASSWORD_VARIABLE}, or "
+                             "run kitbuilder send on a terminal to be asked for it"))
+
+
+@cli.command()
+@_config_argument
 def validate(config: Path) -> None:
     """Check CONFIG and report every problem at once."""
     from .inputs.config import load_config
-    from .pipeline import build_model
+    from .pipeline import build_model, log_notes
 
     settings = load_config(config)
     kit = build_model(settings)
-    for warning in kit.warnings:
-        log.warning(warning)
+    log_notes(kit)
     documents = sum(len(locale.documents) for locale in kit.locales)
     click.echo(f"{config}: valid ({len(settings.locales)} locales, {len(settings.kits)} kits, "
                f"{documents} documents to build).")

@@ -1,7 +1,7 @@
 """The exceptions kitbuilder raises; each carries the exit code the CLI returns.
 
-Exit codes: 0 success, 1 a build failed (or could not start: another build is writing into
-the output folder), 2 bad usage or bad input.
+Exit codes: 0 success, 1 a build or a send failed (or could not start: another build is
+writing into the output folder), 2 bad usage or bad input.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ __all__ = [
     "KitbuilderError",
     "OutputBusy",
     "Problem",
+    "SendError",
     "TemplateError",
 ]
 
@@ -77,6 +78,12 @@ class TemplateError(InputError):
 
 class BuildError(KitbuilderError):
     """A document could not be built or written."""
+
+    exit_code = 1
+
+
+class SendError(KitbuilderError):
+    """E-mails could not be sent: the build is missing or out of date, or the server failed."""
 
     exit_code = 1
 

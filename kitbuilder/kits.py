@@ -99,10 +99,10 @@ MAP_FIELDS: tuple[int, ...] = (1, 2, 3, 4)
 #: The results meeting in the leader group: introduction, discussion, summary.
 RESULTS_MEETING = StepSpec("results", (("introduction", 15), ("discussion", 60), ("summary", 15)))
 
-#: The three workshop steps (90, 70 and 120 minutes by default).
+#: The three workshop steps (90, 80 and 120 minutes by default); each ends with a closing row.
 STEPS: tuple[StepSpec, ...] = (
     StepSpec("prepare", (("welcome", 15), ("introduction", 10), ("prioritise", 60), ("wrap-up", 5))),
-    StepSpec("qualify", (("welcome", 10), ("qualify-themes", 60), ("break", 10))),
+    StepSpec("qualify", (("welcome", 10), ("qualify-themes", 60), ("wrap-up", 10))),
     StepSpec("concretise", (("action-cards", 75), ("assemble-plan", 30), ("conclusion", 15))),
 )
 

@@ -68,10 +68,13 @@ class Branding:
 @dataclass(frozen=True)
 class Theme:
     id: str
+    #: The theme's number: 1–12 for the common themes; the organisation's own follow (for order only).
     number: int
     title: str
     prompt: str
     custom: bool = False
+    #: The theme on one line of a list or the map: "1. Title", or the title marked as our own.
+    line: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,16 @@ class ActionCard:
     prompt: str
     fields: tuple[CardField, ...]
     theme_id: str | None = None
+    #: How many fields are still empty, in words ("" when none is).
+    open_fields: str = ""
 
     @property
     def filled(self) -> bool:
         return any(f.value for f in self.fields)
+
+    @property
+    def filled_fields(self) -> tuple[CardField, ...]:
+        return tuple(f for f in self.fields if f.value)
 
 
 @dataclass(frozen=True)
@@ -200,8 +209,22 @@ class WellbeingPlan:
         raise KeyError(step_id)
 
     @property
-    def filled_cards(self) -> tuple[ActionCard, ...]:
-        return tuple(card for card in self.cards if card.filled)
+    def plan_cards(self) -> tuple[ActionCard, ...]:
+        """The cards the plan holds: one per chosen theme (and any card the config fills)."""
+        return tuple(card for card in self.cards if card.theme_id)
+
+    @property
+    def common_themes(self) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes if not theme.custom)
+
+    @property
+    def own_themes(self) -> tuple[Theme, ...]:
+        return tuple(theme for theme in self.themes if theme.custom)
+
+    @property
+    def map_filled(self) -> bool:
+        """Whether step 1's result is known: a theme rated onto the map or parked."""
+        return bool(self.parked) or any(field.themes for field in self.map_fields)
 
 
 @dataclass(frozen=True)
@@ -244,6 +267,8 @@ class DialogueLeader:
     #: The file name without extension, e.g. ``0007-jens-hansen``.
     stem: str
     events: tuple[CalendarEvent, ...] = ()
+    #: How to invite the manager, with this leader's follow-ups booked or still to book.
+    invite: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -319,6 +344,8 @@ class ResultsMeeting:
     units: tuple[UnitResults, ...]
     highlights: tuple[str, ...]
     deck: Deck
+    #: When and where the meeting is, as (label, value) rows for the leaders' handout.
+    meeting: tuple[tuple[str, str], ...] = ()
 
     def unit(self, name: str) -> UnitResults | None:
         """The results of unit ``name`` (``None`` when no leader has it and it is not in the survey)."""
@@ -375,3 +402,5 @@ class Kit:
     organisation: Organisation
     locales: tuple[LocaleKit, ...]
     warnings: tuple[str, ...] = field(default=())
+    #: Computed dates that moved to the next working day, and why (shown with ``-v``).
+    moved_dates: tuple[str, ...] = field(default=())

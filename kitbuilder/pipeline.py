@@ -20,7 +20,7 @@ from typing import Callable
 from .assemble import assemble_kit
 from .assets import load_logo
 from .inputs.survey import SurveyData, load_survey
-from .inputs.config import Config
+from .inputs.config import Config, input_hashes
 from .errors import BuildError, ConfigError, InputError, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit
@@ -32,7 +32,7 @@ from .names import display_path, safe_name
 from .writer import (ManifestEntry, manifest_entry, output_lock, read_manifest, sha256_of, write_atomic,
                      write_manifest)
 
-__all__ = ["BuildReport", "build", "build_model", "locale_contents"]
+__all__ = ["BuildReport", "build", "build_model", "locale_contents", "log_notes"]
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,14 @@ def build_model(config: Config) -> Kit:
     Raises :class:`ConfigError` for a broken logo or survey file.
     """
     return assemble_kit(config, locale_contents(config), _logo(config), _survey(config))
+
+
+def log_notes(kit: Kit) -> None:
+    """Log what the user should know about the kit: warnings, and (with ``-v``) moved dates."""
+    for warning in kit.warnings:
+        log.warning(warning)
+    for moved in kit.moved_dates:
+        log.info("moved: %s", moved)
 
 
 def _survey(config: Config) -> SurveyData | None:
@@ -142,8 +150,8 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     """
     started = time.perf_counter()
     kit = build_model(config)
-    for warning in kit.warnings:
-        log.warning(warning)
+    inputs = input_hashes(config)
+    log_notes(kit)
     template_set = TemplateSet(templates or config.branding.templates)
     root = Path(out_dir) / safe_name(kit.organisation.short_name)
     items = [(locale_kit, document) for locale_kit in kit.locales for document in locale_kit.documents]
@@ -170,7 +178,7 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
                 raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
             finally:
                 if report.entries:  # what was written is listed even when the build stops halfway
-                    report.manifest = write_manifest(root, kit.organisation.name, report.entries)
+                    report.manifest = write_manifest(root, kit.organisation.name, report.entries, inputs)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -21,8 +21,8 @@ from typing import Iterator
 
 from .errors import OutputBusy
 
-__all__ = ["ManifestEntry", "manifest_entry", "output_lock", "read_manifest", "sha256_of", "write_atomic",
-           "write_manifest"]
+__all__ = ["ManifestEntry", "manifest_entry", "output_lock", "read_manifest", "read_manifest_inputs", "sha256_of",
+           "write_atomic", "write_manifest"]
 
 MANIFEST = "manifest.json"
 
@@ -120,7 +120,7 @@ LOCK_FILE = ".kitbuilder.lock"
 
 @contextmanager
 def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder for one build; raise :class:`OutputBusy` if another has it.
+    """Hold the output folder for one build (or send); raise :class:`OutputBusy` if another has it.
 
     The lock is released when the build ends, however it ends (the operating system drops
     it when a process dies). Temporaries left by a build that was killed are removed.
@@ -132,8 +132,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise OutputBusy(f"another kitbuilder build is writing into {out_dir} right now; wait for it to "
-                         f"finish, or build into another folder with --out") from None
+        raise OutputBusy(f"another kitbuilder build or send is working in {out_dir} right now; wait for it to "
+                         f"finish, or use another folder with --out") from None
     try:
         for stale in out_dir.rglob(f".*{_TEMP_SUFFIX}"):
             stale.unlink(missing_ok=True)
@@ -152,23 +152,51 @@ def sha256_of(data: bytes) -> str:
 
 def read_manifest(root: Path) -> dict[str, dict]:
     """The entries of ``root/manifest.json`` by file (empty when there is none or it is unreadable)."""
-    try:
-        files = json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
+    files = _read_json(root / MANIFEST).get("files", [])
+    if not isinstance(files, list):
         return {}
     return {item["file"]: item for item in files if isinstance(item, dict) and isinstance(item.get("file"), str)}
 
 
-def write_manifest(root: Path, organisation: str, entries: list[ManifestEntry]) -> Path:
+def read_manifest_inputs(root: Path) -> dict[str, dict[str, str]]:
+    """What each file in ``root/manifest.json`` was built from: the SHA-256 of the config and
+    of each data file, by config key (see :func:`write_manifest`); files of a build that did
+    not record them are absent."""
+    sets = _read_json(root / MANIFEST).get("inputs", {})
+    return {name: sets[item["inputs"]] for name, item in read_manifest(root).items()
+            if isinstance(sets, dict) and item.get("inputs") in sets}
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_manifest(root: Path, organisation: str, entries: list[ManifestEntry],
+                   inputs: dict[str, str] | None = None) -> Path:
     """Merge ``entries`` into ``root/manifest.json`` and write it atomically.
 
     Entries of earlier builds are kept for files this build did not write, as long as the
-    file is still there, so building one locale does not forget the others.
+    file is still there, so building one locale does not forget the others. ``inputs`` (the
+    SHA-256 of the config and data files, by config key) is recorded once under ``inputs``
+    and each of ``entries`` names it, so a file can be checked against what it came from.
     """
     path = root / MANIFEST
     fresh = {e.file: {key: value for key, value in e.__dict__.items() if value != ""} for e in entries}
+    sets = {}
+    if inputs:
+        name = sha256_of(json.dumps(inputs, sort_keys=True).encode("utf-8"))[:16]
+        sets[name] = inputs
+        for item in fresh.values():
+            item["inputs"] = name
+    previous = _read_json(path).get("inputs", {})
     kept = {name: item for name, item in read_manifest(root).items() if name not in fresh and (root / name).is_file()}
+    sets.update({item["inputs"]: previous[item["inputs"]] for item in kept.values()
+                 if isinstance(previous, dict) and item.get("inputs") in previous})
     files = sorted([*kept.values(), *fresh.values()], key=lambda item: item["file"])
-    body = json.dumps({"organisation": organisation, "files": files}, ensure_ascii=False, indent=2) + "\n"
-    write_atomic(path, body.encode("utf-8"))
+    manifest = {"organisation": organisation, **({"inputs": dict(sorted(sets.items()))} if sets else {}), "files": files}
+    write_atomic(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path

@@ -25,14 +25,15 @@ def test_clock_times_run_from_the_start_through_each_rows_minutes(kit):
     swedish = kit.locales[1].wellbeing
     prepare, qualify, concretise = swedish.steps
     assert [(r.start, r.end, r.minutes) for r in prepare.rows] == [
-        ("09:00", "09:15", 15), ("09:15", "09:25", 10), ("09:25", "10:25", 60), ("10:25", "10:30", 5)]
-    assert (qualify.start, qualify.end, qualify.minutes, qualify.default_minutes) == ("13:00", "14:30", 90, 80)
-    assert (concretise.start, concretise.end, concretise.minutes) == ("09:30", "11:30", 120)
+        ("09.00", "09.15", 15), ("09.15", "09.25", 10), ("09.25", "10.25", 60), ("10.25", "10.30", 5)]
+    assert (qualify.start, qualify.end, qualify.minutes, qualify.default_minutes) == ("13.00", "14.30", 90, 80)
+    assert (concretise.start, concretise.end, concretise.minutes) == ("09.30", "11.30", 120)
     assert prepare.date == "tisdag 2 februari 2027"
 
 
-def test_danish_times_use_the_danish_separator(kit):
-    assert kit.locales[0].wellbeing.steps[0].rows[1].start == "09.15"
+def test_clock_times_are_written_as_each_language_writes_them(kit):
+    # Danish, Swedish and Norwegian style guides write 09.15; the locale says so (time_format)
+    assert [lk.wellbeing.steps[0].rows[1].start for lk in kit.locales] == ["09.15", "09.15", "09.15"]
 
 
 def test_overrides_that_change_a_sessions_length_warn(kit):
@@ -53,9 +54,10 @@ def test_the_model_is_frozen(kit):
         kit.locales[0].text["common"]["date"] = "changed"
 
 
-def test_filled_cards_are_those_the_config_fills(kit):
-    filled = [card.theme_id for card in kit.locales[0].wellbeing.filled_cards]
-    assert filled == ["new-leaders", "recovery"]
+def test_the_plan_has_a_card_for_every_chosen_theme(kit):
+    plan = kit.locales[0].wellbeing
+    assert [card.theme_id for card in plan.plan_cards] == ["new-leaders", "recovery", "sparring", "hybrid-leadership"]
+    assert [len(card.filled_fields) for card in plan.plan_cards] == [1, 2, 3, 1]
 
 
 def test_placeholders_are_filled_and_other_braces_kept():

@@ -83,8 +83,8 @@ def test_an_export_with_title_rows_and_missing_values_builds_with_gaps(export_co
     texts = _slide_text(deck)
     assert h["rise"].format(area="Trust", change="+10,0") in texts
     assert "Influence (+" not in texts and "Influence (−" not in texts
-    assert load_locale("da").get("results_meeting.overall_note").format(
-        scale="0–100", respondents="1214", current="2026") in texts
+    assert load_locale("da").get("results_meeting.overall_note")["other"].format(
+        scale="0–100", count="1.214", current="2026") in texts
 
 
 # The same numbers in three shapes: long, wide (a column per area) and one XLSX sheet per period.
@@ -185,7 +185,8 @@ def test_survey_labels_print_each_locales_names(tmp_path, write_config):
         assert strongest.format(area=trust, score="80,0" if locale == "da" else "80.0") in _slide_text(deck)
         handout = report.root / locale / "results-meeting-preps" / "0001-ann.docx"
         assert load_locale(locale).get("results_meeting.prep.unit_results").format(unit=north) in text(handout)
-        assert [row.cells[0].text for row in Document(str(handout)).tables[0].rows][1:] == [trust, workload]
+        # the first table says when and where the meeting is; the results follow
+        assert [row.cells[0].text for row in Document(str(handout)).tables[1].rows][1:] == [trust, workload]
 
 
 def test_a_leader_of_an_unsurveyed_unit_is_a_warning_and_a_sentence(tmp_path, write_config, run, monkeypatch):
@@ -204,7 +205,7 @@ def test_a_leader_of_an_unsurveyed_unit_is_a_warning_and_a_sentence(tmp_path, wr
         body = text(handout)
         assert load_locale(locale).get("results_meeting.prep.no_unit_results").format(unit="Staff") in body
         assert load_locale(locale).get("results_meeting.prep.small_unit") not in body
-        organisation = [row.cells[0].text for row in Document(str(handout)).tables[0].rows]
+        organisation = [row.cells[0].text for row in Document(str(handout)).tables[1].rows]  # after when and where
         assert organisation[1:] == ["Trust", "Workload"]  # the organisation's results, the only results table
         assert (root / locale / "dialogue-guides" / "0002-bo-ek.docx").is_file()
         assert "Staff" in text(root / locale / "dialogue-guides" / "0002-bo-ek.docx")
@@ -235,7 +236,7 @@ def test_a_windows_1252_file_with_danish_headers_and_excel_dates_builds(hr_build
         ("Sigrid Håkonsen", "Skole", "Lars Bech", "lars@example.org", dt.datetime(2027, 3, 4, 13), None)]
     cover = Document(str(report.root / "da" / "dialogue-guides" / "0002-karin-öström.docx")).tables[0]
     assert [row.cells[1].text for row in cover.rows][:4] == ["Karin Öström", "Borgerservice", "Anne Østergaard",
-                                                             "onsdag den 3. marts 2027, 09.30"]
+                                                             "onsdag den 3. marts 2027 kl. 09.30"]
 
 
 def test_every_calendar_file_invites_the_manager_from_the_organiser(hr_build):

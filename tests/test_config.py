@@ -104,3 +104,11 @@ def test_the_schema_forbids_unknown_keys_and_lists_the_themes():
     assert set(schema["properties"]) >= {"organisation", "locales", "kits", "paper", "branding", "workshops",
                                          "themes", "action_cards", "leaders", "leaders_file", "survey",
                                          "support", "text"}
+
+
+@pytest.mark.parametrize("locales, only, country", [("[da, sv]", ["sv"], "DK"), ("[nb, da]", None, "NO"),
+                                                     ("[sv]", None, "SE")])
+def test_the_calendar_is_the_organisations_first_language_country(write_config, locales, only, country):
+    path = write_config(f"organisation: {{name: Testby, short_name: testby}}\nlocales: {locales}\n")
+    config = load_config(path, {"locales": only})
+    assert config.calendar.country == country  # --locale sv builds a Danish organisation's Swedish kit

@@ -124,7 +124,7 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, run):
     with output_lock(out):  # as a build in another process holds it
         result = run("build", ROOT / "config" / "example.yaml", "--out", out, "--locale", "da")
         assert result.exit_code == 1
-        assert f"another kitbuilder build is writing into {out}" in result.output
+        assert f"another kitbuilder build or send is working in {out}" in result.output
         assert not (out / "fjordby").exists()
     assert run("build", ROOT / "config" / "example.yaml", "--out", out, "--locale", "da").exit_code == 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import hashlib
 from zoneinfo import ZoneInfo
 
@@ -78,9 +79,9 @@ def leaders_build(leaders_config, tmp_path):
 
 
 @pytest.mark.parametrize("locale, meeting", [
-    ("da", "mandag den 2. marts 2026, 10.00"),
-    ("sv", "måndag 2 mars 2026, 10:00"),
-    ("nb", "mandag 2. mars 2026, 10:00"),
+    ("da", "mandag den 2. marts 2026 kl. 10.00"),
+    ("sv", "måndag 2 mars 2026 kl. 10.00"),
+    ("nb", "mandag 2. mars 2026 kl. 10.00"),
 ])
 def test_three_leaders_get_three_personal_guides(leaders_build, locale, meeting):
     guides = sorted((leaders_build.root / locale / "dialogue-guides").glob("*.docx"))
@@ -105,11 +106,11 @@ def test_without_leaders_there_is_one_blank_guide(tmp_path, write_config):
     assert load_locale("sv").get("leader_dialogue.follow_up.no_meetings") in text(report.files[0])
 
 
-def test_follow_up_meetings_keep_month_ends(leaders_build):
+def test_follow_up_meetings_keep_month_ends_on_working_days(leaders_build):
     body = paragraphs(leaders_build.root / "da" / "dialogue-guides" / "0003-sigrid-håkonsen.docx")
-    assert "• tirsdag den 31. marts 2026, 13.00" in body
-    assert "• søndag den 31. maj 2026, 13.00" in body
-    assert "• fredag den 31. juli 2026, 13.00" in body
+    assert "• tirsdag den 31. marts 2026 kl. 13.00" in body
+    assert "• mandag den 1. juni 2026 kl. 13.00" in body  # 31 May is a Sunday
+    assert "• fredag den 31. juli 2026 kl. 13.00" in body
 
 
 def test_calendar_files_parse_back_with_time_zone(leaders_build):
@@ -118,15 +119,26 @@ def test_calendar_files_parse_back_with_time_zone(leaders_build):
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 4  # the dialogue and three follow-ups
     first = events[0]
-    zone = ZoneInfo("Europe/Stockholm")
+    zone = ZoneInfo("Europe/Copenhagen")  # a Danish organisation's zone, in its Swedish kit too
     assert first.decoded("dtstart") == dt.datetime(2026, 3, 2, 10, 0, tzinfo=zone)
     assert first.decoded("dtend") == dt.datetime(2026, 3, 2, 10, 45, tzinfo=zone)
-    assert first["dtstart"].params["TZID"] == "Europe/Stockholm"
+    assert first["dtstart"].params["TZID"] == "Europe/Copenhagen"
     assert str(first["summary"]) == load_locale("sv").get("leader_dialogue.calendar.dialogue").format(
         leader="Jens Ærø", manager="Anne Østergaard")
     assert str(first["attendee"]) == "mailto:jens@example.org"
-    assert events[1].decoded("dtstart") == dt.datetime(2026, 5, 2, 10, 0, tzinfo=zone)
+    assert events[1].decoded("dtstart") == dt.datetime(2026, 5, 4, 10, 0, tzinfo=zone)  # 2 May is a Saturday
     assert [c.name for c in calendar.subcomponents].count("VTIMEZONE") == 1
+
+
+@pytest.mark.parametrize("locale, you", [("da", {"din", "dine", "dig"}), ("sv", {"din", "dina", "dig"}),
+                                         ("nb", {"din", "dine", "deg"})])
+def test_every_calendar_description_names_both_people_it_goes_to(leaders_build, locale, you):
+    data = (leaders_build.root / locale / "dialogue-guides" / "0001-jens-ærø.ics").read_bytes()
+    for event in icalendar.Calendar.from_ical(data).walk("VEVENT"):
+        description = str(event["description"])
+        assert "Jens Ærø" in description  # the leader and the manager both receive it: no "you"
+        assert not you & set(re.findall(r"\w+", description.lower())), description
+    assert "Anne Østergaard" in str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["description"])
 
 
 def test_the_configured_time_zone_wins(tmp_path, write_config):
@@ -139,9 +151,9 @@ def test_the_configured_time_zone_wins(tmp_path, write_config):
 
 
 @pytest.mark.parametrize("locale, dates", [
-    ("da", ["31. januar 2026", "31. marts 2026", "31. maj 2026", "31. juli 2026"]),
-    ("sv", ["31 januari 2026", "31 mars 2026", "31 maj 2026", "31 juli 2026"]),
-    ("nb", ["31. januar 2026", "31. mars 2026", "31. mai 2026", "31. juli 2026"]),
+    ("da", ["31. januar 2026", "31. marts 2026", "1. juni 2026", "31. juli 2026"]),
+    ("sv", ["31 januari 2026", "31 mars 2026", "1 juni 2026", "31 juli 2026"]),
+    ("nb", ["31. januar 2026", "31. mars 2026", "1. juni 2026", "31. juli 2026"]),
 ])
 def test_support_offers_compute_sparring_dates_from_the_report_date(leaders_build, locale, dates):
     timeline = Document(str(leaders_build.root / locale / "20-support-offers.docx")).tables[0]

@@ -60,8 +60,8 @@ def test_the_check_names_missing_and_extra_keys(locale_copy, run):
 
 def test_a_language_is_added_by_adding_a_folder(locale_copy, write_config, tmp_path):
     shutil.copytree(locale_copy / "en", locale_copy / "is")
-    (locale_copy / "is" / "locale.yaml").write_text("name: Íslenska\nbabel: is_IS\ntimezone: Atlantic/Reykjavik\n",
-                                                    encoding="utf-8")
+    (locale_copy / "is" / "locale.yaml").write_text("name: Íslenska\nbabel: is_IS\ntimezone: Atlantic/Reykjavik\n"
+                                                    "country: IS\ntime_format: HH:mm\n", encoding="utf-8")
     plan = locale_copy / "is" / "wellbeing_plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("title: A plan for leaders' well-being",
                                                              "title: Áætlun um vellíðan stjórnenda"), encoding="utf-8")
@@ -115,3 +115,40 @@ def test_the_project_uses_its_own_words():
 def test_the_built_documents_use_their_own_words(example_build):
     result = _seed_overlap(example_build.root)
     assert result.returncode == 0, result.stdout
+
+
+def test_plural_forms_follow_each_languages_plural_rule(locale_copy, run):
+    path = locale_copy / "sv" / "results_meeting.yaml"
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del content["anonymity"]["one"]  # Swedish says "1 enhet" but "2 enheter"
+    content["overall_note"] = content["overall_note"]["other"]  # a text where English has forms
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    result = run("locales", "check")
+    assert result.exit_code == 2
+    assert "results_meeting.anonymity: plural forms other; the language uses one, other" in result.output
+    assert "results_meeting.overall_note: plural forms in one locale and a text in the other" in result.output
+
+
+@pytest.mark.parametrize("line, message", [
+    ("country: XX", "country: no public holidays known for 'XX'"),
+    ("time_format: mm", "time_format: expected a Babel time pattern with hours and minutes"),
+])
+def test_a_locales_country_and_clock_style_are_checked(locale_copy, run, line, message):
+    meta = locale_copy / "da" / "locale.yaml"
+    key = line.split(":")[0]
+    meta.write_text("".join(row if not row.startswith(f"{key}:") else line + "\n"
+                            for row in meta.read_text(encoding="utf-8").splitlines(keepends=True)), encoding="utf-8")
+    result = run("locales", "check")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_text_override_of_a_counted_text_gives_its_plural_forms(write_config, run):
+    good = write_config("organisation: {name: T, short_name: t}\nlocales: [da]\ntext:\n  da:\n"
+                        "    common.months: {one: '{count} md.', other: '{count} mdr.'}\n")
+    assert run("validate", good).exit_code == 0
+    bad = write_config("organisation: {name: T, short_name: t}\nlocales: [da]\ntext:\n  da:\n"
+                       "    common.months: '{count} måneder'\n", name="bad.yaml")
+    result = run("validate", bad)
+    assert result.exit_code == 2
+    assert "text.da.common.months: expected plural forms: one, other" in result.output

@@ -24,14 +24,15 @@ from .docxread import text
 pytestmark = pytest.mark.office
 
 # pages per document: the checklist (programme, HR questions, checklist, then one page per
-# step), 13 theme cards at six a page, the poster, the example plus one page per card.
+# step), 13 theme cards at six a page, the poster (empty for step 1, then the rated result),
+# the example plus one page per card.
 EXPECTED_PAGES = {
     "01-facilitator-checklist": 5,
-    "02-runsheet-prepare": 6,
-    "03-runsheet-qualify": 5,
+    "02-runsheet-prepare": 7,
+    "03-runsheet-qualify": 6,
     "04-runsheet-concretise": 7,
     "05-theme-cards": 3,
-    "06-prioritisation-map": 1,
+    "06-prioritisation-map": 2,
     "07-action-cards": 5,
     "08-wellbeing-plan": 2,
 }
@@ -204,7 +205,7 @@ def test_each_leader_gets_a_pack_of_their_own_documents(pdf_build):
     assert len(list((pdf_build / "sv" / "leader-packs").glob("*.pdf"))) == 3
 
 
-def test_a_full_parking_area_keeps_the_map_on_one_page(tmp_path, write_config):
+def test_a_full_parking_area_keeps_the_result_map_on_one_page(tmp_path, write_config):
     parked = ["trust-and-safety", "sparring", "recovery", "overload", "sick-leave", "manager-dialogue",
               "leader-groups", "difficult-cases"]  # as many as the config allows
     config = load_config(write_config("organisation: {name: Testby, short_name: t}\nlocales: [da]\n"
@@ -212,8 +213,8 @@ def test_a_full_parking_area_keeps_the_map_on_one_page(tmp_path, write_config):
     report = build(config, tmp_path / "out")
     poster = report.root / "da" / "06-prioritisation-map.docx"
     [pdf] = convert_to_pdf([poster]).values()
-    assert len(PdfReader(pdf).pages) == 1
-    page = PdfReader(pdf).pages[0].extract_text()
+    assert len(PdfReader(pdf).pages) == 2  # the empty map for step 1, then the result
+    page = PdfReader(pdf).pages[1].extract_text()
     titles = load_locale("da").get("wellbeing_plan.themes")
     assert all(titles[theme_id]["title"][:30] in " ".join(page.split()) for theme_id in parked)
 

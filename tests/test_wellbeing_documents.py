@@ -80,15 +80,18 @@ def test_blank_cards_are_printed_when_no_theme_is_selected(write_config, tmp_pat
     assert headings == [load_locale("da").get("wellbeing_plan.card.blank_title")] * 3
 
 
-def test_the_map_is_a3_landscape_with_rated_themes_in_their_field(example_build):
+def test_the_map_is_a3_landscape_empty_for_step_1_then_with_rated_themes_in_their_field(example_build):
     path = doc_path(example_build, "da", "06-prioritisation-map.docx")
     doc = Document(str(path))
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (420, 297)
     content = load_locale("da").get("wellbeing_plan")
     themes = content["themes"]
+    # the map step 1 fills holds no theme; the result follows on its own page
+    empty, result = doc.tables
+    assert not any(theme["title"] in empty._element.xml for theme in themes.values())
     cells = {}
-    for row in doc.tables[0].rows:
+    for row in result.rows:
         for cell in row.cells:
             first = cell.paragraphs[0].text
             for number in "1234":
@@ -100,7 +103,7 @@ def test_the_map_is_a3_landscape_with_rated_themes_in_their_field(example_build)
     assert themes["new-leaders"]["title"] in cells[1] and themes["recovery"]["title"] in cells[1]
     assert themes["sparring"]["title"] in cells[2] and "hjemme og på arbejdspladsen" in cells[2]
     # the parked theme is in the parking area (the last column), and nowhere else
-    parking = doc.tables[0].rows[0].cells[3].text
+    parking = result.rows[0].cells[3].text
     assert parking.startswith(content["map"]["parking"]["name"])
     assert f"□ 9. {themes['difficult-cases']['title']}" in parking
     assert all(themes["difficult-cases"]["title"] not in text for text in cells.values())
@@ -122,26 +125,28 @@ def test_theme_cards_hold_the_twelve_themes_and_the_custom_one(example_build):
     assert 'w:val="dashed"' in doc.tables[0]._tbl.xml  # cut lines
 
 
-def test_the_plan_holds_the_introduction_and_every_filled_card(example_build):
+def test_the_plan_holds_the_introduction_and_a_card_for_every_chosen_theme(example_build):
     path = doc_path(example_build, "da", "08-wellbeing-plan.docx")
     content = load_locale("da").get("wellbeing_plan")
     body = text(path)
     assert content["plan"]["intro"] in body
     headings = styled(path, "Heading 2")
-    assert headings == [content["card"]["heading"].format(theme=content["themes"]["new-leaders"]["title"]),
-                        content["card"]["heading"].format(theme=content["themes"]["recovery"]["title"])]
+    own = "Hvordan leder vi teams, der arbejder både hjemme og på arbejdspladsen?"
+    assert headings == [content["card"]["heading"].format(theme=title) for title in (
+        content["themes"]["new-leaders"]["title"], content["themes"]["recovery"]["title"],
+        content["themes"]["sparring"]["title"], own)]
     assert "Direktionen, med HR som tovholder" in body
 
 
 @pytest.mark.parametrize("locale, times", [
     ("da", ["13.00–13.10", "13.10–14.20", "14.20–14.30"]),
-    ("sv", ["13:00–13:10", "13:10–14:20", "14:20–14:30"]),
+    ("sv", ["13.00–13.10", "13.10–14.20", "14.20–14.30"]),
 ])
 def test_the_checklist_computes_clock_times_in_the_locales_format(example_build, locale, times):
     body = paragraphs(doc_path(example_build, locale, "01-facilitator-checklist.docx"))
     for slot in times:
         assert slot in body
-    assert "09.00–10.30 (90 min.)" in body if locale == "da" else "09:00–10:30 (90 min)" in body
+    assert "09.00–10.30 (90 min.)" in body if locale == "da" else "09.00–10.30 (90 min)" in body
 
 
 def test_the_swedish_checklist_is_swedish(example_build):

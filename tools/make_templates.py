@@ -329,16 +329,22 @@ def wellbeing_plan():
         para(doc, f"{{{{ t.plan.{key}_heading }}}}", "Heading 1")
         para(doc, f"{{{{ t.plan.{key} }}}}")
     para(doc, "{{ t.plan.cards_heading }}", "Heading 1")
-    tag(doc, "{%p if plan.filled_cards %}")
-    tag(doc, "{%p for card in plan.filled_cards %}")
+    # a card for every chosen theme: the fields agreed so far, and how many are still open
+    tag(doc, "{%p if plan.plan_cards %}")
+    tag(doc, "{%p for card in plan.plan_cards %}")
     para(doc, "{{ card.heading }}", "Heading 2")
+    tag(doc, "{%p if card.filled %}")
     tbl = table(doc, 1, [5.5, 11.5])
     row = tbl.rows[0]
     row_height(row, 0.8)
     cell_text(row.cells[0], "{{ field.label }}", "Field Label")
     shade(row.cells[0], "EAF1F8")
-    cell_text(row.cells[1], "{{ field.value or common.not_set }}", "Field Value")
-    loop_rows(tbl, "{%tr for field in card.fields %}", "{%tr endfor %}")
+    cell_text(row.cells[1], "{{ field.value }}", "Field Value")
+    loop_rows(tbl, "{%tr for field in card.filled_fields %}", "{%tr endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if card.open_fields %}")
+    para(doc, "{{ card.open_fields }}", "Card Prompt")
+    tag(doc, "{%p endif %}")
     para(doc, "", "Small Print")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
@@ -374,10 +380,24 @@ def theme_cards():
 
 
 def prioritisation_map():
+    """The A3 map, empty for step 1 to fill; then, once themes are rated or parked, the result."""
     doc = new_document(large=True, margin_cm=1.5)
     p = para(doc, "{% if logo %}{{ logo }}   {% endif %}{{ doc.title }} · {{ org.name }}", "Title")
     p.runs[0].font.size = Pt(24)
     para(doc, "{{ t.map.intro }}", "Subtitle")
+    _map_table(doc, filled=False)
+    tag(doc, "{%p if plan.map_filled %}")
+    p = para(doc, "{{ t.map.result_heading }} · {{ org.name }}", "Title")
+    p.runs[0].font.size = Pt(24)
+    p.paragraph_format.page_break_before = True
+    para(doc, "{{ t.map.result_intro }}", "Subtitle")
+    _map_table(doc, filled=True)
+    tag(doc, "{%p endif %}")
+    return doc
+
+
+def _map_table(doc, filled: bool):
+    """The four fields, the parking area and the axes; ``filled`` puts the rated and parked themes in."""
     widths = [1.6, 12.4, 12.4, 10.6]
     tbl = table(doc, 3, widths, border="single", border_colour="7F7F7F")
     top, bottom, axis = tbl.rows
@@ -395,27 +415,30 @@ def prioritisation_map():
         field = f"plan.map_fields[{index}]"
         cell_text(cell, f"{{{{ {field}.number }}}}. {{{{ {field}.name }}}}", "Map Field Name")
         cell_para(cell, f"{{{{ {field}.description }}}}", "Map Field Text")
-        cell_para(cell, f"{{%p for theme in {field}.themes %}}", "Map Theme")
-        cell_para(cell, "■ {{ theme.number }}. {{ theme.title }}", "Map Theme")
-        cell_para(cell, "{%p endfor %}", "Map Theme")
+        if filled:
+            cell_para(cell, f"{{%p for theme in {field}.themes %}}", "Map Theme")
+            cell_para(cell, "■ {{ theme.line }}", "Map Theme")
+            cell_para(cell, "{%p endfor %}", "Map Theme")
     parking = top.cells[3].merge(bottom.cells[3])
     cell_text(parking, "{{ t.map.parking.name }}", "Map Field Name")
     cell_para(parking, "{{ t.map.parking.description }}", "Map Field Text")
-    cell_para(parking, "{%p for theme in plan.parked %}", "Map Theme")
-    cell_para(parking, "□ {{ theme.number }}. {{ theme.title }}", "Map Theme")
-    cell_para(parking, "{%p endfor %}", "Map Theme")
+    if filled:
+        cell_para(parking, "{%p for theme in plan.parked %}", "Map Theme")
+        cell_para(parking, "□ {{ theme.line }}", "Map Theme")
+        cell_para(parking, "{%p endfor %}", "Map Theme")
     # room to write, less as the parked themes take it (the row height is fixed)
-    cell_para(parking, "{%p for line in range(9 - plan.parked|length) %}", "Map Theme")
+    lines = "9 - plan.parked|length" if filled else "9"
+    cell_para(parking, f"{{%p for line in range({lines}) %}}", "Map Theme")
     cell_para(parking, "", "Map Theme")
     cell_para(parking, "{%p endfor %}", "Map Theme")
-    cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
-    cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
-    cell_para(parking, "• {{ question }}", "Table Text")
-    cell_para(parking, "{%p endfor %}", "Table Text")
+    if not filled:  # questions for the workshop that places the themes
+        cell_para(parking, "{{ t.map.discuss_heading }}", "Heading 2")
+        cell_para(parking, "{%p for question in t.map.discuss %}", "Table Text")
+        cell_para(parking, "• {{ question }}", "Table Text")
+        cell_para(parking, "{%p endfor %}", "Table Text")
     success = axis.cells[1].merge(axis.cells[2])
     v_align(success)
     cell_text(success, "{{ t.map.low }} ← {{ t.map.success_axis }} → {{ t.map.high }}", "Axis Label").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return doc
 
 
 def facilitator_checklist():
@@ -548,7 +571,7 @@ def dialogue_guide():
     tag(doc, "{%p endfor %}")
 
     para(doc, "{{ t.invite.heading }}", "Card Title")
-    _bullets(doc, "dialogue.invite")
+    _bullets(doc, "(leader.invite if leader else dialogue.invite)")
     tag(doc, "{%p if leader and leader.booked %}")
     para(doc, "{{ leader.booked }}", "Field Label")
     tag(doc, "{%p endif %}")
@@ -626,6 +649,16 @@ def results_meeting_prep():
     para(doc, "{{ leader.name }}{% if leader.unit %} · {{ leader.unit }}{% endif %}", "Heading 2")
     tag(doc, "{%p endif %}")
     para(doc, "{{ t.prep.intro }}")
+    # when and where the meeting is
+    tag(doc, "{%p if results.meeting %}")
+    tbl = table(doc, 1, [4.5, 12.5])
+    row = tbl.rows[0]
+    row_height(row, 0.8)
+    shade(row.cells[0], "EAF1F8")
+    cell_text(row.cells[0], "{{ label }}", "Field Label")
+    cell_text(row.cells[1], "{{ value }}", "Field Value")
+    loop_rows(tbl, "{%tr for label, value in results.meeting %}", "{%tr endfor %}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p set unit = results.unit(leader.unit) if leader and leader.unit else none %}")
     tag(doc, "{%p if unit and unit.shown %}")
     para(doc, "{{ unit.heading }}", "Heading 1")

@@ -17,7 +17,9 @@ from ..inputs.config import Config, config_for_locale
 from ..locales import LocaleContent
 from ..model import Branding, Document, Kit, LocaleKit, Organisation
 from ..inputs.survey import SurveyData
+from ..workdays import WorkingDays
 from .common import add_months, fill
+from .dates import date_warnings, moved_dates, working_days
 from .dialogue import dialogue_leaders, leader_dialogue, timezone_for
 from .results import results_meeting
 from .support import support_offers
@@ -43,21 +45,25 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
         logo=logo,
         font=config.branding.font,
     )
+    # one calendar for every locale: the first locale's country and names (messages name one holiday)
+    first, first_content = config_for_locale(config, config.locales[0]), contents[config.locales[0]]
+    workdays = working_days(first, first_content)
     warnings = (minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
-                + (survey.warnings if survey else ()))
-    locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey)
+                + (survey.warnings if survey else ()) + date_warnings(first, first_content, workdays))
+    locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey, workdays)
                     for code in config.locales)
-    return Kit(locales[0].organisation, locales, warnings)
+    return Kit(locales[0].organisation, locales, warnings, moved_dates(first, first_content, workdays))
 
 
-def _locale_kit(config: Config, content: LocaleContent, branding: Branding, survey: SurveyData | None) -> LocaleKit:
+def _locale_kit(config: Config, content: LocaleContent, branding: Branding, survey: SurveyData | None,
+                workdays: WorkingDays) -> LocaleKit:
     """One locale's kit; ``config`` holds that locale's texts only (see :func:`config_for_locale`)."""
     organisation = Organisation(config.organisation.name, config.organisation.short_name)
     text = content.text
     wellbeing = wellbeing_plan(config, content, organisation) if "wellbeing-plan" in config.kits else None
-    leaders = dialogue_leaders(config, content, organisation)
+    leaders = dialogue_leaders(config, content, organisation, workdays)
     dialogue = leader_dialogue(config, content, leaders) if "leader-dialogue" in config.kits else None
-    support = support_offers(config, content) if "evaluation-follow-up" in config.kits else None
+    support = support_offers(config, content, workdays) if "evaluation-follow-up" in config.kits else None
     results = (results_meeting(config, content, organisation, survey)
                if "results-meeting" in config.kits and survey else None)
     documents: list[Document] = []

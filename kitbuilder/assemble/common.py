@@ -1,4 +1,5 @@
-"""What every kit's assembly shares: placeholders, per-locale text, clock times, months."""
+"""What every kit's assembly shares: placeholders, per-locale text, plurals, clock times,
+dates in running text, months."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import calendar
 import datetime as dt
 import re
 
-from babel.dates import format_time
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 
 from .. import kits
 from ..inputs.config import Config
+from ..locales import LocaleContent, plural_form
 
-__all__ = ["add_months", "clock_rows", "fill", "localised", "survey_label"]
+__all__ = ["add_months", "clock", "clock_rows", "date_and_time", "fill", "localised", "plural",
+           "survey_label"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
@@ -26,21 +30,36 @@ def localised(value: str | dict[str, str], code: str) -> str:
     return value.get(code, "") if isinstance(value, dict) else value
 
 
-def clock_rows(config: Config, spec: kits.StepSpec, babel: str) -> list[tuple[str, str, str, int]]:
+def plural(forms: dict[str, str], number: int, content: LocaleContent, **values: str) -> str:
+    """The form of ``forms`` (a locale text's plural forms) for ``number``, with ``{count}`` filled
+    (with the number, unless ``values`` says what stands there: "2, 4 and 6" months)."""
+    values = {"count": format_decimal(number, locale=content.babel), **values}
+    return fill(plural_form(forms, number, content.babel), **values)
+
+
+def clock(moment: dt.time | dt.datetime, content: LocaleContent) -> str:
+    """A clock time as the language writes it (``09.30`` in Danish, Swedish and Norwegian)."""
+    time = moment.time() if isinstance(moment, dt.datetime) else moment
+    return format_time(time, format=content.time_format, locale=content.babel)
+
+
+def date_and_time(day: dt.date, time: str, content: LocaleContent) -> str:
+    """A day and a clock time (or span) in running text, e.g. "tirsdag den 2. marts 2027 kl. 10.00"."""
+    return fill(content.text["common"]["date_time"], date=format_date(day, format="full", locale=content.babel),
+                time=time)
+
+
+def clock_rows(config: Config, spec: kits.StepSpec, content: LocaleContent) -> list[tuple[str, str, str, int]]:
     """Each row of a session as (row id, start, end, minutes), times formatted for the locale."""
     settings = getattr(config.workshops, spec.id)
-    clock = dt.datetime.combine(settings.date or dt.date(2000, 1, 1), settings.start)
+    start = dt.datetime.combine(settings.date or dt.date(2000, 1, 1), settings.start)
     rows = []
     for row_id, default in spec.rows:
         minutes = settings.minutes.get(row_id, default)
-        end = clock + dt.timedelta(minutes=minutes)
-        rows.append((row_id, _time(clock, babel), _time(end, babel), minutes))
-        clock = end
+        end = start + dt.timedelta(minutes=minutes)
+        rows.append((row_id, clock(start, content), clock(end, content), minutes))
+        start = end
     return rows
-
-
-def _time(moment: dt.datetime, babel: str) -> str:
-    return format_time(moment.time(), format="short", locale=babel)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -3,6 +3,7 @@ rule applied, the computed highlights and the meeting's deck."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 from babel.dates import format_date
@@ -13,7 +14,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
 from ..inputs.survey import SurveyData
-from .common import clock_rows, fill, survey_label
+from .common import clock_rows, date_and_time, fill, plural, survey_label
 
 __all__ = ["results_meeting", "select_periods"]
 
@@ -37,12 +38,12 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
         return survey_label(config, content.code, name)
 
     def number(value: float | None) -> str:
-        return "–" if value is None else format_decimal(value, format="#,##0.0", locale=babel)
+        return "–" if value is None else format_decimal(_printed(value), format="#,##0.0", locale=babel)
 
     def change(now: float | None, before: float | None) -> str:
         if now is None or before is None:
             return ""
-        delta = round(now - before, 1)
+        delta = _printed(now) - _printed(before)  # what a reader gets from the two printed numbers
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
         return sign + format_decimal(abs(delta), format="#,##0.0", locale=babel)
 
@@ -90,7 +91,7 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
                    if unit and unit not in survey.units)
     highlights = _highlights(t["highlights"], {label(area): values for area, values in overall.items()},
                              number, change)
-    anonymity = fill(t["anonymity"], count=str(len(hidden)), minimum=str(settings.min_respondents)) if hidden else ""
+    anonymity = plural(t["anonymity"], len(hidden), content, minimum=str(settings.min_respondents)) if hidden else ""
     names = {"current": current, "previous": previous or "—"}
     series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
     unit_series = [ChartSeries(fill(t["series_current"], **names), tuple(unit_average(u, current) for u in shown))]
@@ -104,7 +105,26 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
                          tuple(map(label, shown)), tuple(unit_series), highlights, anonymity, scale=(low, high),
                          respondents=sum(n for n in counts if n) if any(n is not None for n in counts) else None)
     columns = ResultRow(*(fill(prep["columns"][key], **names) for key in ("area", "current", "previous", "change")))
-    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck)
+    return ResultsMeeting(current, previous or "", columns, overall_rows, units, highlights, deck,
+                          _when_and_where(config, content))
+
+
+def _when_and_where(config: Config, content: LocaleContent) -> tuple[tuple[str, str], ...]:
+    """The meeting's day and hours, place and chair, for the handout (unknown ones "to be agreed")."""
+    labels, not_set = content.text["results_meeting"]["prep"]["meeting"], content.text["common"]["not_set"]
+    settings = config.workshops.results
+    rows = clock_rows(config, kits.RESULTS_MEETING, content)
+    hours = f"{rows[0][1]}–{rows[-1][2]}"
+    meeting = [(labels["when"], date_and_time(settings.date, hours, content) if settings.date else not_set),
+               (labels["where"], settings.venue or not_set)]
+    if settings.facilitator:
+        meeting.append((labels["chair"], settings.facilitator))
+    return tuple(meeting)
+
+
+def _printed(value: float) -> Decimal:
+    """``value`` rounded to the one decimal a table prints (half up, as readers round)."""
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, float | None]],
@@ -116,14 +136,14 @@ def _highlights(t: Mapping[str, str], overall: Mapping[str, tuple[float | None, 
         strongest, weakest = max(now, key=now.get), min(now, key=now.get)
         lines += [fill(t["strongest"], area=strongest, score=number(now[strongest])),
                   fill(t["weakest"], area=weakest, score=number(now[weakest]))]
-    deltas = {area: values[0] - values[1] for area, values in overall.items() if None not in values}
+    deltas = {area: _printed(values[0]) - _printed(values[1]) for area, values in overall.items() if None not in values}
     if deltas:
         rise, fall = max(deltas, key=deltas.get), min(deltas, key=deltas.get)
-        if round(deltas[rise], 1) > 0:
+        if deltas[rise] > 0:
             lines.append(fill(t["rise"], area=rise, change=change(*overall[rise])))
-        if round(deltas[fall], 1) < 0:
+        if deltas[fall] < 0:
             lines.append(fill(t["fall"], area=fall, change=change(*overall[fall])))
-        if round(deltas[rise], 1) <= 0 and round(deltas[fall], 1) >= 0:
+        if deltas[rise] <= 0 and deltas[fall] >= 0:
             lines.append(t["no_change"])
     return tuple(lines)
 
@@ -134,7 +154,7 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
                   anonymity: str, *, scale: tuple[float, float], respondents: int | None) -> Deck:
     notes = t["notes"]
     settings = config.workshops.results
-    rows = clock_rows(config, kits.RESULTS_MEETING, content.babel)
+    rows = clock_rows(config, kits.RESULTS_MEETING, content)
     when = f"{rows[0][1]}–{rows[-1][2]}"
     date = format_date(settings.date, format="full", locale=content.babel) if settings.date else ""
     low, high = scale
@@ -147,13 +167,13 @@ def _results_deck(config: Config, content: LocaleContent, organisation: Organisa
         Slide("agenda", f"{t['agenda_title']} · {when}", notes["agenda"],
               lines=tuple(f"{start}–{end}   {t['parts'][row]['title']}" for row, start, end, _ in rows)
               + (f"{rows[-1][2]}   {t['ends']}",)),
-        Slide("table", t["agenda_title"], notes["agenda"],
+        Slide("table", content.text["wellbeing_decks"]["runsheet_title"], notes["runsheet"],
               table=((columns["time"], columns["minutes"], columns["content"]),)
               + tuple((f"{start}–{end}", str(minutes), t["parts"][row]["content"]) for row, start, end, minutes in rows),
               widths=(0.16, 0.10, 0.74)),
         Slide("chart", t["overall_title"], notes["overall"], chart=Chart(areas, series, low, high),
-              note=fill(t["overall_note" if respondents is not None else "overall_note_no_count"],
-                        scale=f"{low:g}–{high:g}", respondents=str(respondents), **names)),
+              note=plural(t["overall_note"], respondents, content, scale=f"{low:g}–{high:g}", **names)
+              if respondents is not None else fill(t["overall_note_no_count"], scale=f"{low:g}–{high:g}", **names)),
         Slide("chart", t["units_title"], notes["units"], chart=Chart(units, unit_series, low, high),
               note=" ".join(filter(None, (t["units_note"], anonymity)))),
         Slide("content", t["highlights_title"], notes["highlights"],

@@ -3,6 +3,7 @@ their run-sheet decks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
 from babel.dates import format_date
@@ -12,7 +13,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import (ActionCard, CardField, Deck, MapField, Organisation, RunsheetRow, Slide, Theme, WellbeingPlan,
                      WorkshopStep)
-from .common import clock_rows, fill, localised
+from .common import clock_rows, fill, localised, plural
 
 __all__ = ["map_field", "minute_warnings", "wellbeing_plan"]
 
@@ -33,10 +34,13 @@ def wellbeing_plan(config: Config, content: LocaleContent, organisation: Organis
     t = content.text["wellbeing_plan"]
     code = content.code
     themes = tuple(
-        Theme(theme_id, number, t["themes"][theme_id]["title"], t["themes"][theme_id]["prompt"])
+        Theme(theme_id, number, t["themes"][theme_id]["title"], t["themes"][theme_id]["prompt"],
+              line=f"{number}. {t['themes'][theme_id]['title']}")
         for number, theme_id in enumerate(kits.THEMES, start=1)
     ) + tuple(
-        Theme(custom.id, number, localised(custom.title, code), localised(custom.prompt, code), custom=True)
+        # the organisation's own themes go unnumbered, marked as its own (as on the theme cards)
+        Theme(custom.id, number, localised(custom.title, code), localised(custom.prompt, code), custom=True,
+              line=fill(t["theme_cards"]["custom_line"], title=localised(custom.title, code)))
         for number, custom in enumerate(config.themes.custom, start=len(kits.THEMES) + 1)
     )
     by_id = {theme.id: theme for theme in themes}
@@ -44,11 +48,13 @@ def wellbeing_plan(config: Config, content: LocaleContent, organisation: Organis
 
     def card(theme: Theme | None, values: Mapping[str, str]) -> ActionCard:
         heading = fill(t["card"]["heading"], theme=theme.title) if theme else t["card"]["blank_title"]
+        open_fields = sum(1 for fid in kits.CARD_FIELDS if not values.get(fid))
         return ActionCard(
             heading=heading,
             prompt=theme.prompt if theme else "",
             fields=tuple(CardField(fid, labels[fid], values.get(fid, "")) for fid in kits.CARD_FIELDS),
             theme_id=theme.id if theme else None,
+            open_fields=plural(t["plan"]["open_fields"], open_fields, content) if open_fields else "",
         )
 
     def prefilled(theme_id: str) -> dict[str, str]:
@@ -78,22 +84,30 @@ def wellbeing_plan(config: Config, content: LocaleContent, organisation: Organis
     parked = tuple(sorted((by_id[theme_id] for theme_id in config.themes.parked), key=lambda th: th.number))
     steps = tuple(_workshop_step(config, content, spec, number)
                   for number, spec in enumerate(kits.STEPS, start=1))
-    decks = tuple(_deck(content, organisation, step, themes, map_fields, parked, example) for step in steps)
-    return WellbeingPlan(themes, cards, example, steps, map_fields, parked, decks)
+    plan = WellbeingPlan(themes, cards, example, steps, map_fields, parked)
+    return replace(plan, decks=tuple(_deck(content, organisation, step, plan) for step in steps))
 
 
-def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep, themes: tuple[Theme, ...],
-          map_fields: tuple[MapField, ...], parked: tuple[Theme, ...], example: ActionCard) -> Deck:
+def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep, plan: WellbeingPlan) -> Deck:
     """The slides of one step's run-sheet deck."""
     t = content.text["wellbeing_plan"]
     d = content.text["wellbeing_decks"]
     notes = d["notes"]
+
+    def prioritisation_map(title: str, note: str, filled: bool) -> Slide:
+        """The map: empty in step 1, which fills it; with the rated and parked themes later."""
+        fields = plan.map_fields if filled else tuple(replace(field, themes=()) for field in plan.map_fields)
+        return Slide("map", title, note, map_fields=fields, parking=t["map"]["parking"]["name"],
+                     lines=() if filled else (t["map"]["parking"]["description"],),
+                     parked=plan.parked if filled else (),
+                     axes=(t["map"]["importance_axis"], t["map"]["success_axis"]))
+
     when = f"{step.start}–{step.end}"
     details = [organisation.title_label, step.date, when, step.venue, step.facilitator]
     slides = [
         Slide("title", step.title, notes["title"][step.id], subtitle=t["title"],
               lines=tuple(line for line in details if line)),
-        Slide("agenda", f"{d['agenda_title']} · {when}", notes["agenda"],
+        Slide("agenda", f"{d['agenda_title']} · {when}", notes["agenda"][step.id],
               lines=tuple(f"{row.start}–{row.end}   {d['rows'][step.id][row.id]}" for row in step.rows)
               + (f"{step.end}   {d['ends']}",)),
         Slide("table", d["runsheet_title"], notes["runsheet"],
@@ -102,17 +116,20 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
               widths=(0.13, 0.10, 0.47, 0.30)),
     ]
     if step.id == "prepare":
-        slides += [
-            Slide("themes", d["themes_title"], notes["themes"], themes=themes),
-            Slide("map", d["map_title"], notes["map"], map_fields=map_fields, parking=t["map"]["parking"]["name"],
-                  parked=parked,
-                  axes=(t["map"]["importance_axis"], t["map"]["success_axis"])),
-        ]
+        # the twelve common themes, and the organisation's own apart (as on the theme cards)
+        slides.append(Slide("themes", d["themes_title"], notes["themes"], themes=plan.common_themes))
+        if plan.own_themes:
+            slides.append(Slide("themes", plural(d["own_themes_title"], len(plan.own_themes), content),
+                                plural(notes["own_themes"], len(plan.own_themes), content), themes=plan.own_themes))
+        slides.append(prioritisation_map(d["map_title"], notes["map"], filled=False))
     elif step.id == "qualify":
+        if plan.map_filled:
+            slides.append(prioritisation_map(d["map_result_title"], notes["map_result"], filled=True))
         questions = t["qualify"]["questions"].values()
         slides.append(Slide("content", t["qualify"]["heading"], notes["questions"],
                             lines=tuple(f"{q['name']}: {q['text']}" for q in questions)))
     else:
+        example = plan.example_card
         slides += [
             Slide("content", d["fields_title"], notes["fields"], lines=tuple(f.label for f in example.fields)),
             Slide("table", t["action_cards"]["example_heading"], notes["example"],
@@ -120,7 +137,8 @@ def _deck(content: LocaleContent, organisation: Organisation, step: WorkshopStep
                   widths=(0.32, 0.68)),
             Slide("content", t["publish"]["heading"], notes["publish"], lines=tuple(t["publish"]["steps"])),
         ]
-    slides.append(Slide("closing", d["closing_title"], notes["closing"], lines=tuple(d["closing"][step.id])))
+    slides.append(Slide("closing", d["closing_title"][step.id], notes["closing"][step.id],
+                        lines=tuple(d["closing"][step.id])))
     return Deck(step.id, tuple(slides))
 
 
@@ -134,7 +152,7 @@ def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, 
     babel = content.babel
     rows = [RunsheetRow(row_id, start, end, minutes, t["runsheet"][spec.id][row_id]["content"],
                         t["runsheet"][spec.id][row_id]["who"])
-            for row_id, start, end, minutes in clock_rows(config, spec, babel)]
+            for row_id, start, end, minutes in clock_rows(config, spec, content)]
     return WorkshopStep(
         id=spec.id,
         number=number,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -36,7 +37,7 @@ from ..names import display_path
 from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
 from .yamlfile import YamlDocument, YamlSyntaxError, format_path, load_yaml
 
-__all__ = ["Config", "config_for_locale", "json_schema", "load_config"]
+__all__ = ["Config", "config_for_locale", "input_files", "input_hashes", "json_schema", "load_config"]
 
 
 # --- value types --------------------------------------------------------------------------
@@ -140,6 +141,22 @@ def _text(max_length: int, *, required: bool = False) -> Any:
 Name, RequiredName = _text(NAME_MAX), _text(NAME_MAX, required=True)
 Line, RequiredLine = _text(LINE_MAX), _text(LINE_MAX, required=True)
 LongText = _text(LONG_MAX)
+
+
+def _email_address(value: str) -> str:
+    """``value`` as typed, once it is an e-mail address (empty: none given)."""
+    if value:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValueError(f"{value!r} is not an e-mail address: {exc}") from None
+    return value
+
+
+EmailAddress = Annotated[Line, AfterValidator(_email_address)]
+RequiredEmailAddress = Annotated[RequiredLine, AfterValidator(_email_address)]
 
 
 #: Marks a field that takes one text for every locale or one per locale (see :func:`config_for_locale`).
@@ -271,9 +288,9 @@ class Leader(_Model):
     """The leader's unit, as the survey file names it (a unit not in the survey gets the organisation's results)."""
     manager: Name = ""
     """The leader's own manager."""
-    email: Line = ""
+    email: EmailAddress = ""
     """The leader's e-mail address, for the calendar invitation."""
-    manager_email: Line = ""
+    manager_email: EmailAddress = ""
     """The manager's e-mail address: the manager is invited to the dialogue meeting too."""
     locale: LocaleCode | None = None
     """The leader's language (their e-mail and attached files); by default the config's first locale."""
@@ -293,7 +310,7 @@ class Leader(_Model):
 class Person(_Model):
     name: RequiredName
     """The person's name."""
-    email: RequiredLine
+    email: RequiredEmailAddress
     """Their e-mail address."""
 
 
@@ -418,7 +435,7 @@ class Mail(_Model):
     """The login name, when the server asks for one (the password comes from KITBUILDER_SMTP_PASSWORD or a prompt)."""
     sender: Person = Field(alias="from")
     """Who the e-mails come from: {name, email}."""
-    reply_to: Line = ""
+    reply_to: EmailAddress = ""
     """Where replies go, when not to the sender."""
 
     @model_validator(mode="before")
@@ -472,15 +489,22 @@ class Config(_Model):
     """Public holidays and closed periods: computed dates fall on working days."""
     mail: Mail | None = None
     """The mail server that kitbuilder send uses."""
-    text: dict[LocaleCode, dict[str, Union[LongText, list[LongText]]]] = {}
-    """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}."""
+    text: dict[LocaleCode, dict[str, Union[LongText, list[LongText], dict[str, LongText]]]] = {}
+    """Per-locale overrides of any locale text key, e.g. {da: {'wellbeing_plan.title': '…'}}; a text with a number takes its plural forms, {one: …, other: …}."""
 
     _file: Path = PrivateAttr(default=Path("config.yaml"))
+    _content_sha256: str = PrivateAttr(default="")
 
     @property
     def file(self) -> Path:
         """The config file this was loaded from."""
         return self._file
+
+    @property
+    def content_sha256(self) -> str:
+        """The SHA-256 of the config file's settings as written, leaving out those no built file
+        prints (``mail`` and the e-mail's texts), so setting up sending keeps a build current."""
+        return self._content_sha256
 
     @model_validator(mode="before")
     @classmethod
@@ -517,6 +541,8 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
         raise ConfigError(exc.problems) from None
     if not isinstance(doc.data, dict):
         raise ConfigError(doc.problem((), "expected a mapping of settings (organisation:, locales:, …)"))
+    content_sha256 = _content_sha256(doc.data)
+    declared_locales = doc.data.get("locales")  # the organisation's own, before --locale picks some
     doc.data.update({key: value for key, value in (overrides or {}).items() if value})
     context = {"config_dir": path.resolve().parent, "custom_themes": _custom_theme_ids(doc.data)}
     problems = _text_override_problems(doc)
@@ -532,12 +558,56 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
             config = config.model_copy(update={"kits": [kit for kit in config.kits if kit != "results-meeting"]})
     if problems:
         raise ConfigError(problems)
+    if config.calendar.country is None:  # the organisation's country, whichever language a kit is in
+        first = declared_locales[0] if isinstance(declared_locales, list) and declared_locales else config.locales[0]
+        country = load_locale(first if first in available_locales() else config.locales[0]).country
+        config = config.model_copy(update={"calendar": config.calendar.model_copy(update={"country": country})})
     if config.leaders_file:
         from .leaders import load_leaders  # leaders.py builds on this module's Leader
 
         config = config.model_copy(update={"leaders": load_leaders(config.leaders_file)})
     config._file = path
+    config._content_sha256 = content_sha256
     return config
+
+
+def input_files(config: Config) -> dict[str, Path]:
+    """The data files a build reads besides the config, by config key."""
+    files = {"leaders_file": config.leaders_file, "survey.file": config.survey.file if config.survey else None,
+             "branding.logo": config.branding.logo}
+    return {key: path for key, path in files.items() if path is not None}
+
+
+def input_hashes(config: Config) -> dict[str, str]:
+    """The SHA-256 of what a build reads, by config key: the config itself (its
+    :attr:`~Config.content_sha256`) and the data files it names."""
+    from ..writer import sha256_of
+
+    return {"config": config.content_sha256,
+            **{key: sha256_of(path.read_bytes()) for key, path in input_files(config).items()}}
+
+
+def _content_sha256(data: dict) -> str:
+    from ..writer import sha256_of
+
+    built = {key: value for key, value in data.items() if key != "mail"}
+    if isinstance(built.get("text"), dict):
+        texts = {code: {key: value for key, value in keys.items() if not str(key).startswith("mail.")}
+                 if isinstance(keys, dict) else keys for code, keys in built.pop("text").items()}
+        texts = {code: keys for code, keys in texts.items() if keys}
+        if texts:
+            built["text"] = texts
+    # ASCII JSON: a config may hold lone surrogates (dropped later), which UTF-8 cannot encode
+    return sha256_of(json.dumps(_string_keys(built), sort_keys=True, default=str).encode("ascii"))
+
+
+def _string_keys(value: Any) -> Any:
+    """``value`` with every mapping key a string, so JSON can sort them (YAML allows numbers as keys)."""
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
 
 
 def json_schema() -> dict[str, Any]:

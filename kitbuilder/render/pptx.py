@@ -276,8 +276,10 @@ class _DeckBuilder:
         shape.fill.solid()
         shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        self._fill(shape, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
-                   anchor=MSO_ANCHOR.MIDDLE)
+        # the organisation's own themes have a slide of their own: no number, and room for the prompt
+        lines = [theme.title] + ([theme.prompt] if theme.prompt else []) if theme.custom else [theme.line]
+        self._fill(shape, lines, 16, 8, first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.MIDDLE,
+                   align=PP_ALIGN.CENTER, space_after=0.4)
 
     def _map(self, spec: Slide) -> None:
         """The prioritisation map: importance up, success across, four fields and parking."""
@@ -303,7 +305,7 @@ class _DeckBuilder:
         shape.fill.background()
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
         shape.line.dash_style = 7  # dash
-        self._fill(shape, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
+        self._fill(shape, [spec.parking, *spec.lines, *(f"□ {theme.line}" for theme in spec.parked)], 16, 8,
                    first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
                    space_after=0.3)
         importance, success = spec.axes
@@ -374,8 +376,7 @@ class _DeckBuilder:
         shape.fill.solid()
         shape.fill.fore_color.theme_color = fill
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        lines = [f"{field.number}. {field.name}", field.description,
-                 *(f"■ {theme.number}. {theme.title}" for theme in field.themes)]
+        lines = [f"{field.number}. {field.name}", field.description, *(f"■ {theme.line}" for theme in field.themes)]
         self._fill(shape, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
                    first_bold=True)
 

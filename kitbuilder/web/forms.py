@@ -343,6 +343,8 @@ class FormBuilder:
         if annotation is str:
             if "_colour" in checks:
                 return Field(path, "colour", label, value=value)
+            if "_email_address" in checks:
+                return Field(path, "email", label, value=value)
             if "_locale_code" in checks:
                 return self._select(path, label, value, [(code, load_locale(code).name) for code in available_locales()])
             if "_country" in checks:

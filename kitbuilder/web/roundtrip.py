@@ -17,7 +17,6 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from ruamel.yaml.util import load_yaml_guess_indent
 
 __all__ = ["RoundTrip", "plain"]
 
@@ -31,13 +30,8 @@ class RoundTrip:
         self._yaml = YAML(typ="rt")
         self._yaml.preserve_quotes = True
         self._yaml.width = 4096  # never re-wrap a long line the user wrote
-        try:
-            _, sequence, offset = load_yaml_guess_indent(text)
-        except YAMLError:
-            sequence, offset = None, None
-        mapping = _mapping_indent(text)
-        offset = offset or 0
-        self._yaml.indent(mapping=mapping, sequence=max(sequence or 0, offset + 2), offset=offset)
+        mapping, offset = _mapping_indent(text), _sequence_offset(text)
+        self._yaml.indent(mapping=mapping, sequence=offset + 2, offset=offset)
         self.data = self._yaml.load(text)
         if self.data is None:
             self.data = CommentedMap()
@@ -98,7 +92,7 @@ class RoundTrip:
             return self._original
         out = io.StringIO()
         self._yaml.dump(self.data, out)
-        return _anchor_comments(out.getvalue(), self._original)
+        return _block_comments(out.getvalue(), self._original)
 
 
 _MISSING = object()
@@ -113,20 +107,28 @@ def _containers(node: Any, inside: tuple[int, ...] = ()):
             yield from _containers(child, (*inside, id(node)))
 
 
-def _anchor_comments(text: str, original: str) -> str:
-    """The comment after an anchor (``venue: &room2   # …``) where the file had it: ruamel
-    0.19 writes it on a line of its own."""
-    lines, originals = text.split("\n"), original.split("\n")
-    kept = []
-    for line in lines:
-        if kept and line.lstrip().startswith("#") and re.search(r": &[^\s#]+$", kept[-1]):
-            before = next((o for o in originals if o.startswith(kept[-1]) and o[len(kept[-1]):].strip() == line.strip()),
-                          None)
+def _block_comments(text: str, original: str) -> str:
+    """The comment after a key whose value is a block where the file had it (``venue: &room2
+    # …`` on one line): ruamel 0.19 writes it on a line of its own when the value has an anchor,
+    also one it no longer writes because the value is no longer shared."""
+    originals = original.split("\n")
+    kept: list[str] = []
+    for line in text.split("\n"):
+        comment = line.strip()
+        if kept and comment.startswith("#") and re.search(r":( &[^\s#]+)?$", kept[-1]):
+            key = _without_anchor(kept[-1])
+            before = next((o for o in originals if o.rstrip().endswith(comment)
+                           and _without_anchor(o[:o.rfind(comment)]) == key), None)
             if before is not None:
-                kept[-1] = before
+                column = before.rfind(comment)
+                kept[-1] = kept[-1].ljust(column - 1) + " " + comment
                 continue
         kept.append(line)
     return "\n".join(kept)
+
+
+def _without_anchor(line: str) -> str:
+    return re.sub(r"\s*&[^\s#]+", "", line).rstrip()
 
 
 def _has(node: Any, part: str | int) -> bool:
@@ -140,6 +142,15 @@ def _put(node: Any, part: str | int, value: Any) -> None:
         node.append(value)
     else:
         node[part] = value
+
+
+def _sequence_offset(text: str) -> int:
+    """How far the first block sequence's dashes stand in from their key (0 when flush or none).
+
+    ruamel's own guess measures a nested sequence from the margin, not from its key.
+    """
+    match = re.search(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", text, re.MULTILINE)
+    return max(0, len(match.group(2)) - len(match.group(1))) if match else 0
 
 
 def _mapping_indent(text: str) -> int:

@@ -1,0 +1,420 @@
+"""kitbuilder send, against a real SMTP server on 127.0.0.1 (aiosmtpd, see smtpserver.py).
+
+The kit is built once with PDFs; each test copies it, adds the server to the config's mail:
+section (which leaves the build current: the manifest's config hash leaves mail settings
+out) and reads back what the server received: recipients, text, attachments, invitations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from kitbuilder import build, load_config
+from kitbuilder.assemble import fill
+from kitbuilder.locales import load_locale
+from kitbuilder.pipeline import build_model
+from kitbuilder.send import send
+from kitbuilder.writer import read_manifest_inputs
+
+from .smtpserver import PASSWORD, USER, Certificates, Server
+
+pytestmark = [pytest.mark.office,
+              # aiosmtpd's own AUTH code still sets the attribute it deprecates, and it takes an
+              # implicit TLS connection for an unencrypted one when it warns about AUTH
+              pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),
+              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
+
+LEADERS = """name,unit,manager,email,manager_email,meeting,place,locale
+Jens Ærø,Vej og Park,Anne Østergaard,jens@fjordby.example,anne@fjordby.example,2027-03-02T10:00,"Rådhuset, lokale 3",da
+Karin Öström,Borgerservice,Anne Østergaard,karin@fjordby.example,,2027-03-03T09:30,,sv
+Sigrid Håkonsen,Skole og Dagtilbud,Lars Bech,sigrid@fjordby.example,lars@fjordby.example,2027-03-04T13:00,Skolevej 12,
+Ole Uden Adresse,Skole,Lars Bech,,,,,
+Per Lund,IT,Lars Bech,per@fjordby.example,lars@fjordby.example,,,da
+Åsa Berg,HR,Anne Østergaard,asa@fjordby.example,,2027-03-05T09:00,,sv
+Mikkel Holm,Kultur,Lars Bech,mikkel@fjordby.example,,2027-03-08T11:00,,da
+"""
+KIT = """organisation: {name: Fjordby Kommune, short_name: fjordby}
+locales: [da, sv]
+kits: [leader-dialogue]
+leaders_file: leaders.csv
+dialogue: {place: Mødelokale 1, follow_up_months: [2, 4]}
+"""
+ADDRESSED = ["jens@fjordby.example", "karin@fjordby.example", "sigrid@fjordby.example", "per@fjordby.example",
+             "asa@fjordby.example", "mikkel@fjordby.example"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The kit built with PDFs, in a folder of its own: kit.yaml, leaders.csv, out/."""
+    folder = tmp_path_factory.mktemp("built")
+    (folder / "leaders.csv").write_text(LEADERS, encoding="utf-8")
+    (folder / "kit.yaml").write_text(KIT, encoding="utf-8")
+    build(load_config(folder / "kit.yaml"), folder / "out", pdf=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def certificates(tmp_path_factory) -> Certificates:
+    return Certificates(tmp_path_factory.mktemp("tls"))
+
+
+@dataclass
+class Workspace:
+    folder: Path
+    config: Path
+
+    @property
+    def out(self) -> Path:
+        return self.folder / "out"
+
+    @property
+    def root(self) -> Path:
+        return self.out / "fjordby"
+
+    def log(self) -> list[dict]:
+        return json.loads((self.root / "sent.json").read_text(encoding="utf-8"))["messages"]
+
+    def command(self, *options: str) -> list[str]:
+        return [sys.executable, "-m", "kitbuilder", "send", str(self.config), "--out", str(self.out), *options]
+
+
+@pytest.fixture
+def workspace(built, tmp_path):
+    """A copy of the build; ``workspace(server, extra)`` writes send.yaml for that server."""
+    folder = tmp_path / "kit"
+    shutil.copytree(built, folder)
+
+    def make(server: Server, extra: str = "", **mail: str) -> Workspace:
+        config = folder / "send.yaml"
+        config.write_text(KIT + server.mail_section(**mail) + extra, encoding="utf-8")
+        return Workspace(folder, config)
+
+    return make
+
+
+@pytest.fixture
+def trusted(certificates, monkeypatch):
+    """The test's certificate authority trusted, and the password in the environment."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
+    monkeypatch.setenv("KITBUILDER_SMTP_PASSWORD", PASSWORD)
+    return {**os.environ}
+
+
+@pytest.fixture
+def starttls(certificates):
+    with Server("starttls", certificates) as server:
+        yield server
+
+
+def calendars(message) -> list[icalendar.Calendar]:
+    return [icalendar.Calendar.from_ical(part.get_content()) for part in message.iter_attachments()
+            if part.get_content_type() == "text/calendar"]
+
+
+def people(config, locale: str):
+    """The leaders as their documents in ``locale`` print them (formatted meeting, place, file stem)."""
+    kit = build_model(config)
+    locale_kit = next(lk for lk in kit.locales if lk.locale == locale)
+    return {doc.leader.name: doc.leader for doc in locale_kit.documents if doc.leader}
+
+
+def test_each_leader_gets_one_email_with_their_pack_and_invitations(workspace, starttls, trusted, run):
+    space = workspace(starttls, reply_to="hr-svar@fjordby.example")
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 0, result.output
+    assert "Sent 6 e-mails." in result.output
+    assert "no e-mail address, skipped: Ole Uden Adresse" in result.output
+    inbox = starttls.inbox
+    assert inbox.logins == [USER]  # STARTTLS, then AUTH, on one connection for all six
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in inbox.received) == sorted(ADDRESSED)
+    config = load_config(space.config)
+    log = {entry["leader"]: entry for entry in space.log()}
+    for leader in (leader for leader in config.leaders if leader.email):
+        [received] = inbox.to(leader.email)
+        message = received.message
+        locale = leader.locale or "da"
+        person = people(config, locale)[leader.name]
+        assert received.recipients == [leader.email, *([leader.manager_email] if leader.manager_email else [])]
+        assert message["From"].addresses[0].addr_spec == "hr@fjordby.example"
+        assert str(message["Reply-To"]) == "hr-svar@fjordby.example"
+        assert [a.addr_spec for a in message["Cc"].addresses] == [leader.manager_email] if leader.manager_email \
+            else message["Cc"] is None
+        assert message.get_body(("plain",))["Content-Language"] == locale
+        words = load_locale(locale).get("mail")
+        assert message["Subject"] == fill(words["subject"], organisation="Fjordby Kommune")
+        body = message.get_body(("plain",)).get_content()
+        assert body.startswith(fill(words["greeting"], leader=leader.name))
+        if leader.meeting:  # the meeting's date, time and place as the guide prints them in that language
+            assert f"{person.meeting}, {person.place}" in body
+        else:
+            assert words["not_booked"] in body
+        [pack] = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert pack.get_content() == (space.root / locale / "leader-packs" / f"{person.stem}.pdf").read_bytes()
+        built_events = icalendar.Calendar.from_ical(
+            (space.root / locale / "dialogue-guides" / f"{person.stem}.ics").read_bytes()).walk("VEVENT")
+        requests = calendars(message)
+        assert len(requests) == len(built_events) == (3 if leader.meeting else 0)
+        for part in (p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"):
+            assert part.get_param("method") == "REQUEST"
+        for request, built_event in zip(requests, built_events):
+            assert request["method"] == "REQUEST"
+            [event] = request.walk("VEVENT")  # one meeting per request: clients act on one event per invitation
+            assert event["uid"] == built_event["uid"] and event.decoded("dtstart") == built_event.decoded("dtstart")
+            assert str(event["organizer"]) == "mailto:hr@fjordby.example"
+            attendees = event["attendee"] if isinstance(event["attendee"], list) else [event["attendee"]]
+            assert {str(a) for a in attendees} == {f"mailto:{a}" for a in received.recipients}
+            assert event["sequence"] == 0
+        entry = log[leader.name]
+        assert (entry["status"], entry["address"], entry["message_id"]) == ("sent", leader.email, message["Message-ID"].strip())
+        from kitbuilder.writer import sha256_of
+        sent = {part.get_filename(): part.get_content() for part in message.iter_attachments()}
+        assert entry["attachments"] == {name: sha256_of(data if isinstance(data, bytes) else data.encode())
+                                        for name, data in sent.items()}
+
+
+def test_a_second_run_sends_nothing_and_says_so(workspace, starttls, trusted, run):
+    space = workspace(starttls)
+    assert run("send", space.config, "--out", space.out).exit_code == 0
+    again = run("send", space.config, "--out", space.out)
+    assert again.exit_code == 0, again.output
+    assert "Already sent, so not again: 6 leaders" in again.output and "Nothing to send." in again.output
+    assert len(starttls.inbox.received) == 6
+    assert len(space.log()) == 6
+
+
+def test_a_run_killed_after_its_first_messages_and_started_again_mails_each_leader_once(workspace, starttls, trusted):
+    space = workspace(starttls)
+    slow = subprocess.Popen(space.command("--per-minute", "30"), env=trusted, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not ((space.root / "sent.json").exists() and
+                   [entry["status"] for entry in space.log()] == ["sent", "sent"]):
+            assert time.monotonic() < deadline and slow.poll() is None, "the first two e-mails never went out"
+            time.sleep(0.05)
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait()
+    assert len(starttls.inbox.received) == 2
+    again = subprocess.run(space.command(), env=trusted, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "Sent 4 e-mails." in again.stdout and "Already sent, so not again: 2 leaders" in again.stdout
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(ADDRESSED)
+
+
+def test_the_one_message_in_flight_when_killed_is_in_doubt_and_not_sent_again_unasked(workspace, starttls, trusted):
+    space = workspace(starttls)
+    starttls.inbox.stall_at = 3  # the server has the third message but holds back its answer
+    process = subprocess.Popen(space.command(), env=trusted, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert starttls.inbox.stalled.wait(60)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    starttls.inbox.release.set()
+    third = starttls.inbox.received[2].message["To"].addresses[0]
+    assert [entry["status"] for entry in space.log()] == ["sent", "sent", "sending"]
+    again = subprocess.run(space.command(), env=trusted, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert f"in doubt: the e-mail to {third.display_name} ({third.addr_spec}" in again.stderr
+    assert f"--resend --leader '{third.display_name}'" in again.stderr
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(ADDRESSED)
+    # asked by name, the leader gets it again, and calendars see an update of the same meetings
+    forced = subprocess.run(space.command("--resend", "--leader", third.display_name), env=trusted,
+                            capture_output=True, text=True)
+    assert forced.returncode == 0, forced.stderr
+    first, second = [item.message for item in starttls.inbox.to(third.addr_spec)]
+    assert [event["uid"] for request in calendars(second) for event in request.walk("VEVENT")] == \
+        [event["uid"] for request in calendars(first) for event in request.walk("VEVENT")]
+    assert {event["sequence"] for request in calendars(second) for event in request.walk("VEVENT")} == {1}
+
+
+def test_a_dry_run_writes_one_eml_per_leader_and_sends_nothing(workspace, starttls, run, tmp_path):
+    space = workspace(starttls, extra="text:\n  sv: {mail.subject: 'Välkommen till dialogen, {leader}'}\n")
+    drafts = tmp_path / "drafts"
+    result = run("send", space.config, "--out", space.out, "--dry-run", drafts)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 6 e-mails into {drafts}; nothing was sent." in result.output
+    assert starttls.inbox.received == [] and not (space.root / "sent.json").exists()
+    from email import message_from_bytes, policy
+    emails = {path.name: message_from_bytes(path.read_bytes(), policy=policy.default) for path in drafts.iterdir()}
+    assert len(emails) == 6 and all(name.endswith(".eml") for name in emails)
+    karin = next(message for message in emails.values() if "karin@" in str(message["To"]))
+    assert karin["Subject"] == "Välkommen till dialogen, Karin Öström"  # text: overrides the e-mail too
+    assert len(calendars(karin)) == 3
+
+
+def test_a_refused_recipient_is_reported_and_the_others_go_on(workspace, starttls, trusted, run):
+    space = workspace(starttls)
+    starttls.inbox.refuse = {"karin@fjordby.example", "lars@fjordby.example"}
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 1
+    assert "Karin Öström: karin@fjordby.example: 550 5.1.1 No such mailbox here" in result.output
+    assert "Sigrid Håkonsen: lars@fjordby.example: 550" in result.output
+    got = sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received)
+    assert got == sorted(set(ADDRESSED) - {"karin@fjordby.example"})
+    [sigrid] = starttls.inbox.to("sigrid@fjordby.example")
+    assert sigrid.recipients == ["sigrid@fjordby.example"]  # the e-mail went to the leader without the manager
+    statuses = {entry["leader"]: entry["status"] for entry in space.log()}
+    assert statuses["Karin Öström"] == "refused" and statuses["Sigrid Håkonsen"] == "sent"
+
+
+def test_a_lost_connection_is_retried_then_the_run_stops_and_the_log_says_who_has_theirs(
+        workspace, certificates, trusted, caplog):
+    with Server("starttls", certificates) as server:
+        space = workspace(server)
+        config = load_config(space.config)
+        server.inbox.data_answers = ["421 4.3.2 Too many messages, try again later"]
+
+        def stop_after_two(done, total):
+            if done == 2:
+                server.stop()
+
+        with pytest.raises(Exception) as stopped:
+            send(config, space.out, password=PASSWORD, progress=stop_after_two, retry_delays=(0.01, 0.02))
+        assert len(server.inbox.received) == 2  # the 421 was waited out: the first leader got one message
+        assert "421 4.3.2 Too many messages, try again later; trying again in 0.01 s" in caplog.text
+        assert stopped.value.exit_code == 1 and "Run the same command again to send the rest" in str(stopped.value)
+    assert [entry["status"] for entry in space.log()] == ["sent", "sent", "failed"]
+    with Server("starttls", certificates) as restarted:
+        send(load_config(workspace(restarted).config), space.out, password=PASSWORD)
+    addresses = [item.message["To"].addresses[0].addr_spec for item in server.inbox.received + restarted.inbox.received]
+    assert sorted(addresses) == sorted(ADDRESSED)
+
+
+def test_per_minute_paces_the_messages(workspace, certificates, trusted):
+    with Server("ssl", certificates) as server:  # implicit TLS (port 465 style) as well
+        config = load_config(workspace(server).config)
+        send(config, workspace(server).out, password=PASSWORD, per_minute=300)
+    assert len(server.inbox.received) == 6 and server.inbox.logins == [USER]
+    # 60 s / 300 between the starts of messages (the first one's start also waited for the log-in);
+    # each start can be a few milliseconds late (the send log is written to disk first), so the
+    # bound is on the four intervals together
+    starts = server.inbox.starts[1:]
+    assert starts[-1] - starts[0] >= 4 * 0.2 - 0.05
+
+
+def test_files_older_than_the_config_stop_the_run_with_the_command_that_rebuilds_them(workspace, starttls, trusted,
+                                                                                      run):
+    space = workspace(starttls)
+    space.config.write_text(space.config.read_text(encoding="utf-8").replace("Mødelokale 1", "Mødelokale 2"),
+                            encoding="utf-8")
+    (space.root / "da" / "leader-packs" / "0007-mikkel-holm.pdf").unlink()
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 1
+    assert "da/leader-packs/0007-mikkel-holm.pdf: missing" in result.output
+    assert f"sv/dialogue-guides/0002-karin-öström.ics: {space.config} changed since it was built" in result.output
+    assert f"Build them again with: kitbuilder build {space.config} --pdf --out {space.out}" in result.output
+    assert starttls.inbox.received == [] and not (space.root / "sent.json").exists()
+
+
+def test_changed_files_are_listed_and_sent_again_only_with_resend(workspace, starttls, trusted, run):
+    space = workspace(starttls)
+    assert run("send", space.config, "--out", space.out).exit_code == 0
+    leaders = space.folder / "leaders.csv"
+    leaders.write_text(leaders.read_text(encoding="utf-8").replace("Skolevej 12", "Skolevej 14"), encoding="utf-8")
+    build(load_config(space.folder / "kit.yaml"), space.out, pdf=True)
+    listed = run("send", space.config, "--out", space.out)
+    assert listed.exit_code == 0
+    assert "not sent again (add --resend to send them): Sigrid Håkonsen" in listed.output
+    assert "Already sent, so not again: 5 leaders" in listed.output and len(starttls.inbox.received) == 6
+    resent = run("send", space.config, "--out", space.out, "--resend")
+    assert resent.exit_code == 0 and "Sent 1 e-mails." in resent.output
+    first, second = [item.message for item in starttls.inbox.to("sigrid@fjordby.example")]
+    assert "Skolevej 14" in second.get_body(("plain",)).get_content()
+    assert {event["sequence"] for request in calendars(second) for event in request.walk("VEVENT")} == {1}
+
+
+def test_only_the_named_leader_with_leader(workspace, starttls, trusted, run):
+    space = workspace(starttls)
+    result = run("send", space.config, "--out", space.out, "--leader", "åsa berg")
+    assert result.exit_code == 0 and [item.recipients for item in starttls.inbox.received] == [["asa@fjordby.example"]]
+    unknown = run("send", space.config, "--out", space.out, "--leader", "Asa Berg")
+    assert unknown.exit_code == 2 and "no leader named 'Asa Berg' in the config; did you mean 'Åsa Berg'?" in unknown.output
+
+
+def test_an_untrusted_certificate_stops_before_anything_is_sent(workspace, starttls, monkeypatch, run):
+    monkeypatch.setenv("KITBUILDER_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    space = workspace(starttls)
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 1
+    assert "the secure connection failed" in result.output and "SSL_CERT_FILE" in result.output
+    assert starttls.inbox.received == [] and [entry["status"] for entry in space.log()] == ["failed"]
+
+
+def test_without_a_password_or_a_terminal_send_says_where_to_put_it(workspace, starttls, monkeypatch, run):
+    monkeypatch.delenv("KITBUILDER_SMTP_PASSWORD", raising=False)
+    space = workspace(starttls)
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 2
+    assert "mail.username: needs a password: set KITBUILDER_SMTP_PASSWORD" in result.output
+    assert starttls.inbox.received == [] and not (space.root / "sent.json").exists()
+
+
+def test_the_manifest_records_what_each_file_was_built_from(built):
+    config = load_config(built / "kit.yaml")
+    recorded = read_manifest_inputs(built / "out" / "fjordby")["da/leader-packs/0001-jens-ærø.pdf"]
+    assert recorded["config"] == config.content_sha256
+    from kitbuilder.writer import sha256_of
+    assert recorded["leaders_file"] == sha256_of((built / "leaders.csv").read_bytes())
+
+
+def test_mail_settings_and_the_emails_texts_leave_the_config_hash_alone(tmp_path):
+    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
+    base = tmp_path / "a.yaml"
+    base.write_text(KIT, encoding="utf-8")
+    mailing = tmp_path / "b.yaml"
+    mailing.write_text(KIT + "mail: {host: smtp.office365.com, from: {name: HR, email: hr@fjordby.example}}\n"
+                             "text: {da: {mail.subject: Hej}}\n", encoding="utf-8")
+    other = tmp_path / "c.yaml"
+    other.write_text(KIT.replace("Mødelokale 1", "Mødelokale 2"), encoding="utf-8")
+    hashes = [load_config(path).content_sha256 for path in (base, mailing, other)]
+    assert hashes[0] == hashes[1] != hashes[2]
+
+
+# --- bad input: found before anything is sent, exit 2 --------------------------------------------
+
+def test_a_leader_whose_locale_is_not_built_is_an_error_naming_row_and_column(tmp_path, run):
+    (tmp_path / "leaders.csv").write_text(LEADERS.replace(",Skolevej 12,\n", ",Skolevej 12,en\n"), encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(KIT + "mail: {host: 127.0.0.1, security: none, "
+                                              "from: {name: HR, email: hr@fjordby.example}}\n", encoding="utf-8")
+    result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "leaders.csv: row 4, column locale: 'en' is not one of the config's locales (da, sv)" in result.output
+
+
+def test_a_password_in_the_config_is_refused(tmp_path, run):
+    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(KIT + "mail: {host: smtp.office365.com, username: hr, password: x, "
+                                              "from: {name: HR, email: hr@fjordby.example}}\n", encoding="utf-8")
+    result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "mail: a password never goes in the config" in result.output
+
+
+def test_an_unreadable_send_log_sends_nothing(workspace, starttls, trusted, run):
+    space = workspace(starttls)
+    (space.root / "sent.json").write_text("{not json", encoding="utf-8")
+    result = run("send", space.config, "--out", space.out)
+    assert result.exit_code == 1 and "sent.json cannot be read" in result.output
+    assert starttls.inbox.received == []
+
+
+def test_a_config_without_mail_settings_or_the_dialogue_kit_cannot_send(tmp_path, run):
+    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(KIT.replace("[leader-dialogue]", "[evaluation-follow-up]"), encoding="utf-8")
+    result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert "send.yaml: mail: required by kitbuilder send" in result.output
+    assert "send.yaml: kits: kitbuilder send e-mails the leader-dialogue kit's guides" in result.output
