@@ -606,11 +606,16 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
 
 
 def test_warnings_are_listed_with_the_build(client, workspace):
-    example_project(workspace)
+    folder = example_project(workspace)
+    leaders = folder / "leaders.csv"
+    leaders.write_text(leaders.read_text(encoding="utf-8") + "Ole Havn;Havnen;Lars Bech;;;;\n", encoding="utf-8")
+    post_section(client, "fjordby", "workshops", {"workshops.prepare.date": "2027-05-06"})  # Ascension Day
     page = client.get("/projects/fjordby").text
     build = page[page.index('<section id="build"'):page.index('id="build-form"')]
     assert "Worth a look before you print" in build
     assert "workshops.qualify.minutes: the session now lasts 90 minutes instead of 80" in build
+    assert re.search(r"workshops\.prepare\.date: 2027-05-06 is [^<]*Kristi himmelfartsdag", build)
+    assert "leader &#39;Ole Havn&#39;: unit &#39;Havnen&#39; is not in survey.csv" in build
     folder = small_project(client, extra="leaders:\n  - {name: Jens Ærø, meeting: 2027-03-02T10:00}\n")
     assert post_section(client, folder.name, "branding", {"branding.colours.primary": "#ffcc00"}).status_code == 303
     client.post(f"/projects/{folder.name}/build", headers=JSON)
