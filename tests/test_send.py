@@ -20,10 +20,10 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from kitbuilder.names import safe_name
 from kitbuilder import build, load_config
 from kitbuilder.assemble import fill
 from kitbuilder.locales import load_locale
+from kitbuilder.names import safe_name
 from kitbuilder.pipeline import build_model
 from kitbuilder.send import send
 from kitbuilder.writer import read_manifest_inputs
