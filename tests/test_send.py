@@ -23,6 +23,7 @@ import pytest
 from kitbuilder import build, load_config
 from kitbuilder.assemble import fill
 from kitbuilder.locales import load_locale
+from kitbuilder.names import safe_name
 from kitbuilder.pipeline import build_model
 from kitbuilder.send import send
 from kitbuilder.writer import read_manifest_inputs
@@ -160,6 +161,9 @@ def test_each_leader_gets_one_email_with_their_pack_and_invitations(workspace, s
         else:
             assert words["not_booked"] in body
         [pack] = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"]
+        stem = safe_name(fill(words["file_name"], leader=leader.name))  # named in the leader's language
+        assert pack.get_filename() == f"{stem}.pdf"
+        assert all(part.get_filename().startswith(stem) for part in message.iter_attachments())
         assert pack.get_content() == (space.root / locale / "leader-packs" / f"{person.stem}.pdf").read_bytes()
         built_events = icalendar.Calendar.from_ical(
             (space.root / locale / "dialogue-guides" / f"{person.stem}.ics").read_bytes()).walk("VEVENT")

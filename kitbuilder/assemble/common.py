@@ -14,7 +14,7 @@ from .. import kits
 from ..inputs.config import Config
 from ..locales import LocaleContent, plural_form
 
-__all__ = ["add_months", "clock", "clock_rows", "date_and_time", "fill", "localised", "plural",
+__all__ = ["add_months", "clock", "clock_rows", "date_and_time", "fill", "localised", "number_words", "plural",
            "survey_label"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -32,9 +32,31 @@ def localised(value: str | dict[str, str], code: str) -> str:
 
 def plural(forms: dict[str, str], number: int, content: LocaleContent, **values: str) -> str:
     """The form of ``forms`` (a locale text's plural forms) for ``number``, with ``{count}`` filled
-    (with the number, unless ``values`` says what stands there: "2, 4 and 6" months)."""
-    values = {"count": format_decimal(number, locale=content.babel), **values}
+    with the number and ``{count_words}`` with it in words where style wants them (two to twelve),
+    unless ``values`` says what stands there: "2, 4 and 6" months."""
+    count = values.get("count", format_decimal(number, locale=content.babel))
+    values = {"count": count, "count_words": count if "count" in values else number_words(number, content),
+              **values}
     return fill(plural_form(forms, number, content.babel), **values)
+
+
+#: num2words names a few languages by another code than Babel does.
+_NUM2WORDS_LANGUAGE = {"nb": "no", "nn": "no"}
+
+
+def number_words(number: int, content: LocaleContent) -> str:
+    """``number`` as running text writes it: two to twelve in words ("seks"), others in figures.
+
+    One is left in figures: its word takes the noun's gender ("en måned", "et felt"), which
+    the locale's ``one`` form writes out itself. A language num2words lacks keeps figures.
+    """
+    from num2words import CONVERTER_CLASSES, num2words
+
+    language = content.babel.split("_")[0]
+    language = _NUM2WORDS_LANGUAGE.get(language, language)
+    if 2 <= number <= 12 and language in CONVERTER_CLASSES:
+        return num2words(number, lang=language)
+    return format_decimal(number, locale=content.babel)
 
 
 def clock(moment: dt.time | dt.datetime, content: LocaleContent) -> str:

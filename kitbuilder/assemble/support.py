@@ -11,7 +11,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import ContactPerson, OfferGroup, SupportOffers, TimelineEntry
 from ..workdays import WorkingDays
-from .common import add_months, fill, plural
+from .common import add_months, fill, number_words, plural
 
 __all__ = ["sparring_dates", "support_offers"]
 
@@ -35,7 +35,7 @@ def support_offers(config: Config, content: LocaleContent, workdays: WorkingDays
         # the standard offers name the sparring months the timeline uses
         months = support.sparring_months
         when = plural(content.text["common"]["months"], months[-1], content,
-                      count=format_list([str(m) for m in months], locale=content.babel)) if months else ""
+                      count=format_list([number_words(m, content) for m in months], locale=content.babel)) if months else ""
         groups = tuple(OfferGroup(group["title"], tuple(fill(item, months=when) for item in group["items"]
                                                         if when or "{months}" not in item))
                        for group in t["categories"].values())

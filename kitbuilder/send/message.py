@@ -18,6 +18,7 @@ import icalendar
 
 from ..assemble import fill
 from ..inputs.config import Mail, Person
+from ..names import safe_name
 from ..writer import sha256_of
 from .plan import Outgoing
 
@@ -48,10 +49,12 @@ def write_message(outgoing: Outgoing, mail: Mail, organiser: Person | None, *, s
     message.set_content(_body(outgoing, mail, len(requests)))
     message["Content-Language"] = locale_kit.locale  # the text's language (it moves to the text part)
     pack = outgoing.pack.read_bytes()
-    attachments = {outgoing.pack.name: pack}
-    message.add_attachment(pack, maintype="application", subtype="pdf", filename=outgoing.pack.name)
+    # attachments named in the leader's language ("ledersamtale-jens-ærø.pdf"), not by build number
+    stem = safe_name(_text(outgoing, "file_name"), fallback=person.stem)
+    attachments = {f"{stem}.pdf": pack}
+    message.add_attachment(pack, maintype="application", subtype="pdf", filename=f"{stem}.pdf")
     for index, (day, request) in enumerate(requests, start=1):
-        name = f"{person.stem}-{index}-{day.isoformat()}.ics"
+        name = f"{stem}-{index}-{day.isoformat()}.ics"
         attachments[name] = request
         message.add_attachment(request, maintype="text", subtype="calendar", filename=name,
                                params={"method": "REQUEST", "charset": "utf-8"})
