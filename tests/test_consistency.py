@@ -197,7 +197,8 @@ def test_counted_things_read_naturally_in_the_singular_and_the_plural(tmp_path, 
     for locale in ("da", "sv", "nb"):
         content = load_locale(locale)
         deck = file_text(report.root / locale / "30-results-meeting.pptx")
-        assert content.get("results_meeting.anonymity")["other"].format(count=2, minimum=5) in deck
+        assert content.get("results_meeting.anonymity")["other"].format(
+            count=2, count_words=NUMBER_WORDS[locale].get(2), minimum=NUMBER_WORDS[locale][5]) in deck
         timeline = [row.cells[1].text for row in Document(str(report.root / locale / "20-support-offers.docx"))
                     .tables[0].rows][2:]
         months = content.get("common.months")

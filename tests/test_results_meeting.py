@@ -89,7 +89,7 @@ def test_the_highlights_are_computed_and_localised(survey_config, tmp_path):
     assert lines[2] == h["rise"].format(area="Trust", change="+" + f"{rise:.1f}".replace(".", ","))
     assert lines[3] == h["fall"].format(area="Workload", change="−" + f"{fall:.1f}".replace(".", ","))
     assert "Kitchen" not in " ".join(lines)
-    assert lines[4] == load_locale("sv").get("results_meeting.anonymity")["one"].format(minimum=5)
+    assert lines[4] == load_locale("sv").get("results_meeting.anonymity")["one"].format(minimum="fem")
 
 
 def test_a_swedish_deck_writes_decimal_commas(results_build):

@@ -14,7 +14,7 @@ from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import Chart, ChartSeries, Deck, Organisation, ResultRow, ResultsMeeting, Slide, UnitResults
 from ..inputs.survey import SurveyData
-from .common import clock_rows, date_and_time, fill, plural, survey_label
+from .common import clock_rows, date_and_time, fill, number_words, plural, survey_label
 
 __all__ = ["results_meeting", "select_periods"]
 
@@ -91,7 +91,8 @@ def results_meeting(config: Config, content: LocaleContent, organisation: Organi
                    if unit and unit not in survey.units)
     highlights = _highlights(t["highlights"], {label(area): values for area, values in overall.items()},
                              number, change)
-    anonymity = plural(t["anonymity"], len(hidden), content, minimum=str(settings.min_respondents)) if hidden else ""
+    anonymity = (plural(t["anonymity"], len(hidden), content, minimum=number_words(settings.min_respondents, content))
+                 if hidden else "")
     names = {"current": current, "previous": previous or "—"}
     series = [ChartSeries(fill(t["series_current"], **names), tuple(now for now, _ in overall.values()))]
     unit_series = [ChartSeries(fill(t["series_current"], **names), tuple(unit_average(u, current) for u in shown))]
