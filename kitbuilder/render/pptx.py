@@ -1,77 +1,64 @@
-"""Render run-sheet decks with python-pptx from a master a user can restyle in PowerPoint.
+"""Render run-sheet decks from a master a user can restyle in PowerPoint.
 
 Slides are made from the master's layouts, found by name, and filled through placeholders
-found by name (users reorder layouts; names stay). Every text is sized to its box with the
-real font metrics (:mod:`.textfit`); what cannot fit even at the smallest size continues on
-a next slide (tables, lists) or, for a single line of the organisation's own text, is cut
-with an ellipsis. Every slide carries speaker notes.
+found by name (users reorder layouts; names stay). The master is read once per process
+(:mod:`.deckmaster`); each slide is a copy of its layout's skeleton, filled as XML. Every
+text is sized to its box with the real font metrics (:mod:`.textfit`); what cannot fit even
+at the smallest size continues on a next slide (tables, lists) or, for a single line of the
+organisation's own text, is cut with an ellipsis. Every slide carries speaker notes.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from lxml import etree
-from pptx import Presentation
+from pptx.chart.chart import Chart as ChartProxy
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xmlwriter import ChartXmlWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml import parse_xml
+from pptx.oxml.shapes.graphfrm import CT_GraphicalObjectFrame
+from pptx.opc.oxml import serialize_part_xml
 from pptx.parts.image import Image
+from pptx.shapes.shapetree import SlideShapes
+from pptx.table import Table
 from pptx.util import Emu, Pt
 
 from ..errors import Problem, TemplateError
 from ..names import display_path
 from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
+from .deckmaster import EMU_PER_PT, INSET_X, INSET_Y, LAYOUTS, Box, DeckPackage, Layout, Master, master_for, missing_in
 from .package import BUILD_TIME, normalise_package
 from .textfit import fit_size, metrics_for, text_height
 
-__all__ = ["LAYOUTS", "missing_layouts", "render_pptx"]
+__all__ = ["LAYOUTS", "apply_theme", "missing_layouts", "render_pptx"]
 
 log = logging.getLogger(__name__)
 
-#: The layouts a run-sheet master must have, and the placeholders each must name.
-LAYOUTS: dict[str, tuple[str, ...]] = {
-    "Kit Title": ("Title", "Subtitle", "Details", "Logo"),
-    "Kit Agenda": ("Title", "Body"),
-    "Kit Table": ("Title", "Table"),
-    "Kit Content": ("Title", "Body"),
-    "Kit Themes": ("Title", "Grid"),
-    "Kit Map": ("Title", "Map"),
-    "Kit Closing": ("Title", "Body"),
-    "Kit Chart": ("Title", "Chart", "Note"),
-}
 _LAYOUT_OF = {"title": "Kit Title", "agenda": "Kit Agenda", "table": "Kit Table", "content": "Kit Content",
               "themes": "Kit Themes", "map": "Kit Map", "closing": "Kit Closing", "chart": "Kit Chart"}
 #: Bars in a chart's two series when the config names no colours: last time light, now dark.
 _SERIES_COLOURS = ("#9DC3E6", "#1F4E79")
 _CATEGORIES_PER_SLIDE = 12
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_INSET_X, _INSET_Y = Emu(91440), Emu(45720)  # DrawingML's default text insets
-_EMU_PER_PT = 12700
 _SLACK = 0.95
+#: A table's rows before they are given their heights (python-pptx's default row height).
+_NEW_ROW_HEIGHT = 370840
 
 
 def missing_layouts(prs, needed: set[str] | None = None) -> list[str]:
-    """Layouts (all, or the ``needed`` ones) and their placeholders that the master lacks."""
-    found = {layout.name: {ph.name for ph in layout.placeholders} for layout in prs.slide_layouts}
-    missing = []
-    for layout, names in LAYOUTS.items():
-        if needed is not None and layout not in needed:
-            continue
-        if layout not in found:
-            missing.append(f"layout '{layout}'")
-            continue
-        missing += [f"placeholder '{name}' in layout '{layout}'" for name in names if name not in found[layout]]
-    return missing
+    """Layouts (all, or the ``needed`` ones) and their placeholders that ``prs``'s master lacks."""
+    return missing_in({layout.name: {ph.name for ph in layout.placeholders} for layout in prs.slide_layouts}, needed)
 
 
 def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> bytes:
@@ -81,29 +68,29 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     its master lacks a layout or placeholder.
     """
     where = f"{display_path(template)} ({document.locale})"
+    branding = locale_kit.branding
     try:
-        prs = Presentation(str(template))
+        master = master_for(template, (branding.primary, branding.secondary, branding.accent, branding.font))
     except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
         raise TemplateError(Problem(where, "", f"not a readable PowerPoint template: {exc}")) from None
     deck = _deck_of(document, locale_kit)
-    missing = missing_layouts(prs, {_LAYOUT_OF[slide.layout] for slide in deck.slides})
+    missing = missing_in(master.found, {_LAYOUT_OF[slide.layout] for slide in deck.slides})
     if missing:
         raise TemplateError(Problem(where, "", "the slide master lacks " + ", ".join(missing)))
-    font = _apply_branding(prs, locale_kit)
-    builder = _DeckBuilder(prs, font, locale_kit, f"{document.locale}/{document.file_name}", template)
+    builder = _DeckBuilder(master, locale_kit, f"{document.locale}/{document.file_name}")
     for spec in deck.slides:
         builder.add(spec)
-    props = prs.core_properties
-    props.title = document.title
-    props.author = props.subject = locale_kit.organisation.name[:255]
-    props.last_modified_by = "kitbuilder"
-    props.language = locale_kit.locale
-    props.keywords = f"{document.kit}; {document.id}"
-    props.revision = 1
-    props.created = props.modified = props.last_printed = BUILD_TIME
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return normalise_package(buffer.getvalue())
+
+    def set_properties(props) -> None:
+        props.title = document.title
+        props.author = props.subject = locale_kit.organisation.name[:255]
+        props.last_modified_by = "kitbuilder"
+        props.language = locale_kit.locale
+        props.keywords = f"{document.kit}; {document.id}"
+        props.revision = 1
+        props.created = props.modified = props.last_printed = BUILD_TIME
+
+    return builder.finish(set_properties)
 
 
 def _deck_of(document: Document, locale_kit: LocaleKit) -> Deck:
@@ -112,14 +99,12 @@ def _deck_of(document: Document, locale_kit: LocaleKit) -> Deck:
     return locale_kit.wellbeing.deck(document.id.removeprefix("runsheet-"))
 
 
-def _apply_branding(prs, locale_kit: LocaleKit) -> str:
-    """Put the configured colours and font into the theme; return the body font family."""
+def apply_theme(prs, primary: str | None, secondary: str | None, accent: str | None, font: str | None) -> str:
+    """Put the configured colours and font into ``prs``'s theme; return the body font family."""
     theme_part = prs.slide_master.part.part_related_by(RT.THEME)
     theme = etree.fromstring(theme_part.blob)
-    branding = locale_kit.branding
     changed = False
-    for slot, colour in (("accent1", branding.primary), ("dk2", branding.primary),
-                         ("accent2", branding.secondary), ("accent3", branding.accent)):
+    for slot, colour in (("accent1", primary), ("dk2", primary), ("accent2", secondary), ("accent3", accent)):
         element = theme.find(f".//{{{_A}}}clrScheme/{{{_A}}}{slot}")
         if colour and element is not None:
             for child in list(element):
@@ -127,17 +112,17 @@ def _apply_branding(prs, locale_kit: LocaleKit) -> str:
             etree.SubElement(element, f"{{{_A}}}srgbClr", val=colour.lstrip("#"))
             changed = True
     fonts = [theme.find(f".//{{{_A}}}fontScheme/{{{_A}}}{which}") for which in ("majorFont", "minorFont")]
-    latin = [font.find(f"{{{_A}}}latin") if font is not None else None for font in fonts]
-    if branding.font:
+    latin = [scheme.find(f"{{{_A}}}latin") if scheme is not None else None for scheme in fonts]
+    if font:
         for element in latin:
             if element is not None:
-                element.set("typeface", branding.font)
+                element.set("typeface", font)
         changed = True
-    for font, element in zip(fonts, latin):
+    for scheme, element in zip(fonts, latin):
         # right-to-left runs (a name typed with a direction mark, say) use the theme's
         # "complex script" font; without one, LibreOffice draws them in a wider font than the
         # one the text was measured with
-        complex_script = font.find(f"{{{_A}}}cs") if font is not None else None
+        complex_script = scheme.find(f"{{{_A}}}cs") if scheme is not None else None
         if complex_script is not None and element is not None and not complex_script.get("typeface"):
             complex_script.set("typeface", element.get("typeface", ""))
             changed = True
@@ -147,65 +132,83 @@ def _apply_branding(prs, locale_kit: LocaleKit) -> str:
     return family or "Calibri"
 
 
-@dataclass
-class _Box:
-    """A rectangle in EMU."""
+class _Slide:
+    """A slide being filled: a copy of its layout's skeleton, its placeholders by the
+    layout's names, its notes and the parts it links to (pictures, charts)."""
 
-    left: int
-    top: int
-    width: int
-    height: int
+    def __init__(self, layout: Layout, layout_name: str, notes: str):
+        self.layout, self.layout_name, self.notes = layout, layout_name, notes
+        self.element = parse_xml(layout.skeleton)
+        self.tree = self.element.cSld.spTree
+        children = list(self.tree)
+        self.placeholders = {name: children[holder.position] for name, holder in layout.placeholders.items()}
+        #: python-pptx's shape factory, on the XML alone (it needs no part for shapes and text boxes)
+        self.shapes = SlideShapes(self.tree, None)
+        self.links: list[tuple[str, str]] = []
 
-    @classmethod
-    def of(cls, shape) -> _Box:
-        return cls(int(shape.left), int(shape.top), int(shape.width), int(shape.height))
-
-    def text_area_pt(self) -> tuple[float, float]:
-        return ((self.width - 2 * _INSET_X) / _EMU_PER_PT, (self.height - 2 * _INSET_Y) / _EMU_PER_PT)
+    def link(self, reltype: str, partname: str) -> str:
+        """The relationship id of a link to ``partname`` (after the layout's and the notes')."""
+        self.links.append((reltype, partname))
+        return f"rId{len(self.links) + 2}"
 
 
 class _DeckBuilder:
-    """Adds slides to one presentation from :class:`~kitbuilder.model.Slide` specs."""
+    """Adds slides to one deck from :class:`~kitbuilder.model.Slide` specs."""
 
-    def __init__(self, prs, font: str, locale_kit: LocaleKit, name: str, template: Path):
-        self.prs = prs
+    def __init__(self, master: Master, locale_kit: LocaleKit, name: str):
+        self.master = master
+        self.package = DeckPackage(master)
+        self.slides: list[_Slide] = []
         self.name = name
-        self.font = font
+        self.font = master.font
         self.locale_kit = locale_kit
-        self.layouts = {layout.name: layout for layout in prs.slide_layouts}
         self.continued = locale_kit.text["wellbeing_decks"]["continued"]
-        self.holders = _holders(prs, template)
-
-    # --- slides ------------------------------------------------------------------------
 
     def add(self, spec: Slide) -> None:
         getattr(self, f"_{spec.layout}")(spec)
 
-    def _new_slide(self, spec: Slide, title: str | None = None):
+    def finish(self, set_properties) -> bytes:
+        """The deck's .pptx bytes, with ``set_properties`` filling in its document properties."""
+        for slide in self.slides:
+            notes = parse_xml(self.master.notes)
+            body = list(notes.cSld.spTree)[self.master.notes_body]
+            body.txBody.clear_content()
+            for line in slide.notes.split("\n"):
+                body.txBody.add_p().append_text(line)
+            self.package.add_slide(serialize_part_xml(slide.element), slide.layout, serialize_part_xml(notes),
+                                   slide.links)
+        return self.package.zip(set_properties)
+
+    # --- slides ------------------------------------------------------------------------
+
+    def _new_slide(self, spec: Slide, title: str | None = None) -> _Slide:
         layout = _LAYOUT_OF[spec.layout]
-        slide = self.prs.slides.add_slide(self.layouts[layout])
-        self._fill(self._placeholder(slide, "Title"), [title or spec.title], max_pt=self._max_pt(layout, "Title", 30),
+        slide = _Slide(self.master.layouts[layout], layout, spec.notes)
+        self.slides.append(slide)
+        self._fill(slide.placeholders["Title"], [title or spec.title], max_pt=self._max_pt(layout, "Title", 30),
                    min_pt=16, bold=True, box=self._box(layout, "Title"))
-        slide.notes_slide.notes_text_frame.text = spec.notes
         return slide
 
     def _title(self, spec: Slide) -> None:
         slide = self._new_slide(spec)
         layout = _LAYOUT_OF[spec.layout]
-        self._fill(self._placeholder(slide, "Subtitle"), [spec.subtitle], self._max_pt(layout, "Subtitle", 22), 12,
+        self._fill(slide.placeholders["Subtitle"], [spec.subtitle], self._max_pt(layout, "Subtitle", 22), 12,
                    box=self._box(layout, "Subtitle"))
-        self._fill(self._placeholder(slide, "Details"), list(spec.lines), self._max_pt(layout, "Details", 16), 9,
+        self._fill(slide.placeholders["Details"], list(spec.lines), self._max_pt(layout, "Details", 16), 9,
                    box=self._box(layout, "Details"))
-        logo_holder = self._placeholder(slide, "Logo")
-        box = self._box(layout, "Logo")
-        logo_holder.element.getparent().remove(logo_holder.element)
+        box = self._take_area(slide, "Logo")
         logo = self.locale_kit.branding.logo
         if logo:
-            width_px, height_px = Image.from_blob(logo).size
+            image = Image.from_blob(logo)
+            width_px, height_px = image.size
             scale = min(box.width / width_px, box.height / height_px)
             width, height = int(width_px * scale), int(height_px * scale)
-            picture = slide.shapes.add_picture(io.BytesIO(logo), box.left + box.width - width, box.top, width, height)
-            picture.name = "Logo"
+            partname = self.package.add_part(f"/ppt/media/image%d.{image.ext}", image.content_type, logo)
+            shape_id = slide.tree.max_shape_id + 1
+            picture = slide.tree.add_pic(shape_id, f"Picture {shape_id - 1}", f"image.{image.ext}",
+                                         slide.link(RT.IMAGE, partname), box.left + box.width - width, box.top,
+                                         width, height)
+            picture.nvPicPr.cNvPr.name = "Logo"
 
     def _lines(self, spec: Slide) -> None:
         """A title and a list; a list too long for one slide continues on the next."""
@@ -216,8 +219,7 @@ class _DeckBuilder:
         chunks = _paginate(list(spec.lines), lambda chunk: fit_size(chunk, metrics, width, height, max_pt, 14, 0.5))
         for number, chunk in enumerate(chunks):
             slide = self._new_slide(spec, self._continued(spec.title, number))
-            self._fill(self._placeholder(slide, "Body"), chunk, max_pt, 14, space_after=0.5,
-                       box=self._box(layout, "Body"))
+            self._fill(slide.placeholders["Body"], chunk, max_pt, 14, space_after=0.5, box=self._box(layout, "Body"))
 
     _agenda = _content = _closing = _lines
 
@@ -231,8 +233,8 @@ class _DeckBuilder:
         def row_height(cells: Sequence[str], size: float, heading: bool = False) -> int:
             spans = [sum(widths)] if heading and len(cells) == 2 and not cells[1] else widths
             tallest = max(text_height([text or " "], bold if heading else metrics, size,
-                                      (width - 2 * _INSET_X) / _EMU_PER_PT) for text, width in zip(cells, spans))
-            return int((tallest + 2 * _INSET_Y / _EMU_PER_PT + 2) * _EMU_PER_PT)
+                                      (width - 2 * INSET_X) / EMU_PER_PT) for text, width in zip(cells, spans))
+            return int((tallest + 2 * INSET_Y / EMU_PER_PT + 2) * EMU_PER_PT)
 
         def fits(chunk: list, size: float) -> bool:
             return row_height(header, size, True) + sum(row_height(r, size) for r in chunk) <= area.height
@@ -241,17 +243,20 @@ class _DeckBuilder:
         chunks = _paginate(rows, lambda chunk: size if fits(chunk, size) else None)
         for number, chunk in enumerate(chunks):
             slide = self._new_slide(spec, self._continued(spec.title, number))
-            frame = self._placeholder(slide, "Table").insert_table(len(chunk) + 1, len(header))
-            table = frame.table
-            for column, width in zip(table.columns, widths):
-                column.width = width
-            for index, cells in enumerate([header, *chunk]):
-                table.rows[index].height = row_height(cells, size, index == 0)
-                for cell, text in zip(table.rows[index].cells, cells):
-                    self._set_text(cell.text_frame, [text], size, bold=index == 0)
+            frame = _replace_with_table(slide.placeholders["Table"], len(chunk) + 1, len(header), area)
+            tbl = frame.graphic.graphicData.tbl
+            for column, width in zip(tbl.tblGrid.gridCol_lst, widths):
+                column.w = width
+            heights = []
+            for index, (row, cells) in enumerate(zip(tbl.tr_lst, [header, *chunk])):
+                row.h = row_height(cells, size, index == 0)
+                heights.append(row.h)
+                for tc, text in zip(row.tc_lst, cells):
+                    self._set_text(tc.get_or_add_txBody(), [text], size, bold=index == 0)
             if len(header) == 2 and not header[1]:  # a heading over both columns
+                table = Table(tbl, None)
                 table.cell(0, 0).merge(table.cell(0, 1))
-            frame.height = sum(row.height for row in table.rows)
+            frame.cy = sum(heights)
 
     def _themes(self, spec: Slide) -> None:
         """The themes as a grid of cards, four across; more than sixteen continue."""
@@ -267,17 +272,17 @@ class _DeckBuilder:
             for index, theme in enumerate(chunk):
                 left = area.left + (index % columns) * (width + gap)
                 top = area.top + (index // columns) * (height + gap)
-                self._card(slide, _Box(left, top, width, height), theme)
+                self._card(slide, Box(left, top, width, height), theme)
 
-    def _card(self, slide, box: _Box, theme: Theme) -> None:
+    def _card(self, slide: _Slide, box: Box, theme: Theme) -> None:
         shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, box.left, box.top, box.width, box.height)
         shape.name = f"Theme {theme.number}"
         shape.adjustments[0] = 0.08
         shape.fill.solid()
         shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        self._fill(shape, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
-                   anchor=MSO_ANCHOR.MIDDLE)
+        self._fill(shape.element, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
+                   anchor=MSO_ANCHOR.MIDDLE, box=box)
 
     def _map(self, spec: Slide) -> None:
         """The prioritisation map: importance up, success across, four fields and parking."""
@@ -294,27 +299,30 @@ class _DeckBuilder:
         fills = {1: MSO_THEME_COLOR.ACCENT_5, 2: MSO_THEME_COLOR.ACCENT_6, 3: MSO_THEME_COLOR.ACCENT_6,
                  4: MSO_THEME_COLOR.BACKGROUND_2}
         for number, (column, row) in positions.items():
-            box = _Box(area.left + axis + column * (field_width + gap), area.top + row * (field_height + gap),
-                       field_width, field_height)
+            box = Box(area.left + axis + column * (field_width + gap), area.top + row * (field_height + gap),
+                      field_width, field_height)
             self._field(slide, box, by_number[number], fills[number])
-        parking = _Box(area.left + axis + 2 * (field_width + gap), area.top, parking_width, 2 * field_height + gap)
+        parking = Box(area.left + axis + 2 * (field_width + gap), area.top, parking_width, 2 * field_height + gap)
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, parking.left, parking.top, parking.width, parking.height)
         shape.name = "Parking"
         shape.fill.background()
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
         shape.line.dash_style = 7  # dash
-        self._fill(shape, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
+        self._fill(shape.element, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
                    first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
-                   space_after=0.3)
+                   space_after=0.3, box=parking)
         importance, success = spec.axes
         # vertical text (read bottom to top) in the strip left of the fields
-        vertical = slide.shapes.add_textbox(area.left, area.top, axis, 2 * field_height + gap)
+        strip = Box(area.left, area.top, axis, 2 * field_height + gap)
+        vertical = slide.shapes.add_textbox(strip.left, strip.top, strip.width, strip.height)
         vertical.name = "Importance Axis"
-        self._fill(vertical, [f"{importance} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE,
-                   vertical=True)
-        across = slide.shapes.add_textbox(area.left + axis, area.top + 2 * field_height + gap, 2 * field_width + gap, axis)
+        self._fill(vertical.element, [f"{importance} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
+                   anchor=MSO_ANCHOR.MIDDLE, vertical=True, box=strip)
+        strip = Box(area.left + axis, area.top + 2 * field_height + gap, 2 * field_width + gap, axis)
+        across = slide.shapes.add_textbox(strip.left, strip.top, strip.width, strip.height)
         across.name = "Success Axis"
-        self._fill(across, [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE)
+        self._fill(across.element, [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
+                   anchor=MSO_ANCHOR.MIDDLE, box=strip)
 
     def _chart(self, spec: Slide) -> None:
         """A native bar chart (editable in PowerPoint); many categories continue on further slides."""
@@ -324,24 +332,34 @@ class _DeckBuilder:
         branding = self.locale_kit.branding
         colours = [branding.secondary or _SERIES_COLOURS[0], branding.primary or _SERIES_COLOURS[1]]
         colours = colours[-len(chart_spec.series):] if chart_spec.series else colours
+        layout = _LAYOUT_OF[spec.layout]
         for number, start in enumerate(starts):
             picked = range(start, min(start + _CATEGORIES_PER_SLIDE, count))
             slide = self._new_slide(spec, self._continued(spec.title, number))
-            layout = _LAYOUT_OF[spec.layout]
             area = self._take_area(slide, "Chart")
-            note = self._placeholder(slide, "Note")
             if spec.note:
-                self._fill(note, [spec.note], self._max_pt(layout, "Note", 12), 8, box=self._box(layout, "Note"))
+                self._fill(slide.placeholders["Note"], [spec.note], self._max_pt(layout, "Note", 12), 8,
+                           box=self._box(layout, "Note"))
             else:
-                note.element.getparent().remove(note.element)
+                self._take_area(slide, "Note")
             data = CategoryChartData(number_format="0.0")
             data.categories = [chart_spec.categories[i] for i in picked]
             for series in chart_spec.series:
                 data.add_series(series.name, [series.values[i] for i in picked])
-            frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, area.left, area.top, area.width, area.height,
-                                           data)
-            frame.name = "Chart"
-            self._style_chart(frame.chart, chart_spec, colours, [chart_spec.categories[i] for i in picked])
+            chart_space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_CLUSTERED, data).xml.encode("utf-8"))
+            workbook = self.package.add_part("/ppt/embeddings/Microsoft_Excel_Sheet%d.xlsx", CT.SML_SHEET,
+                                             normalise_package(data.xlsx_blob))
+            chart_space.get_or_add_externalData().rId = "rId1"
+            self._style_chart(ChartProxy(chart_space, None), chart_spec, colours,
+                              [chart_spec.categories[i] for i in picked])
+            chart = self.package.add_part("/ppt/charts/chart%d.xml", CT.DML_CHART, serialize_part_xml(chart_space),
+                                          [(RT.PACKAGE, workbook)])
+            shape_id = slide.tree.max_shape_id + 1
+            frame = CT_GraphicalObjectFrame.new_chart_graphicFrame(shape_id, f"Chart {shape_id - 1}",
+                                                                   slide.link(RT.CHART, chart), area.left, area.top,
+                                                                   area.width, area.height)
+            slide.tree.append(frame)
+            frame.nvGraphicFramePr.cNvPr.name = "Chart"
 
     def _style_chart(self, chart, spec, colours: list[str], categories: list[str]) -> None:
         # LibreOffice draws a title python-pptx never asked for unless it is deleted (python-pptx#460)
@@ -368,7 +386,7 @@ class _DeckBuilder:
         for element in chart._chartSpace.xpath(".//c:axId | .//c:crossAx"):
             element.set("val", str(abs(int(element.get("val")))))
 
-    def _field(self, slide, box: _Box, field: MapField, fill) -> None:
+    def _field(self, slide: _Slide, box: Box, field: MapField, fill) -> None:
         shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
         shape.name = f"Field {field.number}"
         shape.fill.solid()
@@ -376,101 +394,98 @@ class _DeckBuilder:
         shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
         lines = [f"{field.number}. {field.name}", field.description,
                  *(f"■ {theme.number}. {theme.title}" for theme in field.themes)]
-        self._fill(shape, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
-                   first_bold=True)
+        self._fill(shape.element, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP,
+                   align=PP_ALIGN.LEFT, first_bold=True, box=box)
 
     # --- text ----------------------------------------------------------------------------
 
-    def _placeholder(self, slide, name: str):
-        idx = self.holders[slide.slide_layout.name][name][0]
-        return slide.placeholders[idx]
+    def _box(self, layout: str, name: str) -> Box:
+        return self.master.layouts[layout].placeholders[name].box
 
-    def _box(self, layout: str, name: str) -> _Box:
-        return self.holders[layout][name][1]
-
-    def _take_area(self, slide, name: str) -> _Box:
+    def _take_area(self, slide: _Slide, name: str) -> Box:
         """The box of a layout placeholder that only marks an area; the placeholder goes."""
-        holder = self._placeholder(slide, name)
-        holder.element.getparent().remove(holder.element)
-        return self._box(slide.slide_layout.name, name)
+        holder = slide.placeholders[name]
+        holder.getparent().remove(holder)
+        return self._box(slide.layout_name, name)
 
     def _max_pt(self, layout: str, name: str, default: float) -> float:
         """The size a (restyled) layout gives a placeholder's first level, else ``default``."""
-        return self.holders[layout][name][2] or default
-
-    @staticmethod
-    def _level_size(placeholder) -> float | None:
-        size = placeholder.element.find(f".//{{{_A}}}lstStyle/{{{_A}}}lvl1pPr/{{{_A}}}defRPr")
-        return int(size.get("sz")) / 100 if size is not None and size.get("sz") else None
+        return self.master.layouts[layout].placeholders[name].size or default
 
     def _continued(self, title: str, number: int) -> str:
         return title if number == 0 else f"{title} ({self.continued})"
 
-    def _fill(self, shape, paragraphs: list[str], max_pt: float, min_pt: float, *, bold: bool = False,
+    def _fill(self, shape, paragraphs: list[str], max_pt: float, min_pt: float, *, box: Box, bold: bool = False,
               colour=None, anchor=None, align=None, space_after: float = 0.0, first_bold: bool = False,
-              vertical: bool = False, box: _Box | None = None) -> None:
-        """Put ``paragraphs`` into ``shape`` at the largest size that fits its box.
+              vertical: bool = False) -> None:
+        """Put ``paragraphs`` into the shape element ``shape`` at the largest size that fits ``box``.
 
         ``vertical`` turns the text a quarter (read bottom to top); lines then run along
-        the box's height. ``box`` saves looking up a placeholder's inherited position.
+        the box's height.
         """
-        width, height = (box or _Box.of(shape)).text_area_pt()
+        width, height = box.text_area_pt()
         # keep a little slack: renderers differ by a few per cent in where they break lines
         width, height = width * _SLACK, height * _SLACK
+        body = shape.get_or_add_txBody()
         if vertical:
             width, height = height, width
-            shape.text_frame._bodyPr.set("vert", "vert270")
+            body.bodyPr.set("vert", "vert270")
         metrics = metrics_for(self.font, bold=bold)
         size = fit_size(paragraphs, metrics, width, height, max_pt, min_pt, space_after)
         if size is None:  # even the smallest size overflows: keep what fits, end with an ellipsis
             size = min_pt
             # config texts of ordinary words fit at their length limits: a long text override,
             # or characters far wider than the font's (emoji, say), get here
-            log.warning("%s, slide %d: text cut to fit its box: %.60s…", self.name, len(self.prs.slides),
+            log.warning("%s, slide %d: text cut to fit its box: %.60s…", self.name, len(self.slides),
                         " ".join(paragraphs))
             paragraphs = _truncate(paragraphs, lambda ps: text_height(ps, metrics, size, width, size * space_after)
                                    <= height)
-        self._set_text(shape.text_frame, paragraphs, size, bold=bold, colour=colour, anchor=anchor, align=align,
+        self._set_text(body, paragraphs, size, bold=bold, colour=colour, anchor=anchor, align=align,
                        space_after=space_after, first_bold=first_bold)
 
-    def _set_text(self, frame, paragraphs: list[str], size: float, *, bold: bool = False, colour=None, anchor=None,
+    @staticmethod
+    def _set_text(body, paragraphs: list[str], size: float, *, bold: bool = False, colour=None, anchor=None,
                   align=None, space_after: float = 0.0, first_bold: bool = False) -> None:
-        frame.clear()
-        frame.word_wrap = True
-        frame.auto_size = MSO_AUTO_SIZE.NONE
+        """Replace the paragraphs of the text body ``body`` (the XML python-pptx's text frame writes)."""
+        for paragraph in body.p_lst[1:]:
+            body.remove(paragraph)
+        properties = body.bodyPr
+        properties.wrap = "square"
+        properties._remove_eg_textAutoFit()
+        properties._add_noAutofit()
         if anchor is not None:
-            frame.vertical_anchor = anchor
+            properties.anchor = anchor
+        first = body.p_lst[0]
+        for child in first.content_children:
+            first.remove(child)
+        sz = str(Pt(size).centipoints)
+        spacing = Pt(size * space_after) if space_after else None
         for index, text in enumerate(paragraphs):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph = first if index == 0 else body.add_p()
             if align is not None:
-                paragraph.alignment = align
-            if space_after:
-                paragraph.space_after = Pt(size * space_after)
-            run = paragraph.add_run()
+                paragraph.get_or_add_pPr().algn = align
+            if spacing:
+                paragraph_properties = paragraph.get_or_add_pPr()
+                paragraph_properties._remove_spcAft()
+                paragraph_properties._add_spcAft().set_spcPts(spacing)
+            run = paragraph.add_r()
             run.text = text
-            run.font.size = Pt(size)
-            run.font.bold = bold or (first_bold and index == 0)
+            run_properties = run.get_or_add_rPr()
+            run_properties.set("sz", sz)
+            run_properties.set("b", "1" if bold or (first_bold and index == 0) else "0")
             if colour is not None:
-                run.font.color.theme_color = colour
+                run_properties.get_or_change_to_solidFill().get_or_change_to_schemeClr().val = colour
 
 
-_HOLDERS: dict[tuple[str, int], dict[str, dict[str, tuple]]] = {}
-
-
-def _holders(prs, template: Path) -> dict[str, dict[str, tuple]]:
-    """Placeholder name → (idx, box, first-level size) per layout of ``template``'s master.
-
-    Read once per template file: python-pptx resolves inherited positions with XPath on
-    every access, which costs a deck more than its slides' text.
-    """
-    key = (str(template), template.stat().st_mtime_ns)
-    if key not in _HOLDERS:
-        _HOLDERS[key] = {
-            layout.name: {ph.name: (ph.placeholder_format.idx, _Box.of(ph), _DeckBuilder._level_size(ph))
-                          for ph in layout.placeholders}
-            for layout in prs.slide_layouts if layout.name in LAYOUTS
-        }
-    return _HOLDERS[key]
+def _replace_with_table(placeholder, rows: int, columns: int, box: Box):
+    """A table frame in the place of a table placeholder (python-pptx's ``insert_table``)."""
+    frame = CT_GraphicalObjectFrame.new_table_graphicFrame(
+        placeholder.shape_id, placeholder.shape_name, rows, columns, box.left, box.top, box.width,
+        Emu(rows * _NEW_ROW_HEIGHT))
+    frame.nvGraphicFramePr.nvPr._insert_ph(placeholder.ph)
+    placeholder.addprevious(frame)
+    placeholder.getparent().remove(placeholder)
+    return frame
 
 
 def _column_widths(shares: tuple[float, ...], total: int) -> list[int]:
