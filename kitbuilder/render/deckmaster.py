@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from lxml import etree
 from pptx import Presentation
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -41,6 +42,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "Kit Chart": ("Title", "Chart", "Note"),
 }
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_RELATIONSHIPS, _RELATIONSHIP = f"{{{_RELATIONSHIPS_NS}}}Relationships", f"{{{_RELATIONSHIPS_NS}}}Relationship"
 _PRESENTATION, _CORE = "/ppt/presentation.xml", "/docProps/core.xml"
 INSET_X, INSET_Y = 91440, 45720  # DrawingML's default text insets, in EMU
 EMU_PER_PT = 12700
@@ -256,9 +259,11 @@ class _TypedPart:
 
 
 def _relationships(source: str, links) -> bytes:
+    """A part's relationships item, as python-pptx writes it (made with lxml directly, faster)."""
     base = posixpath.dirname(source)
-    relationships = CT_Relationships.new()
+    relationships = etree.Element(_RELATIONSHIPS, nsmap={None: _RELATIONSHIPS_NS})
     for number, (reltype, target) in enumerate(links, start=1):
-        relationships.add_rel(f"rId{number}", reltype, PackURI(target).relative_ref(base))
-    return relationships.xml_file_bytes
+        etree.SubElement(relationships, _RELATIONSHIP, Id=f"rId{number}", Type=reltype,
+                         Target=posixpath.relpath(target, base))
+    return etree.tostring(relationships, encoding="UTF-8", standalone=True)
 

@@ -4,6 +4,12 @@ python-docx and python-pptx stamp every zip entry with the current time (python-
 and documents carry creation dates. Both are fixed here, to ``SOURCE_DATE_EPOCH`` when it is
 set (the reproducible-builds convention) and to 2000-01-01 otherwise. The parts are zipped
 once, straight from the library's package (no second pass over a saved file).
+
+Most parts of a document are the same in every document from its template (styles, theme,
+layouts, fonts), and compressing them costs as much as opening the template. So each part's
+compressed bytes are kept (by content) and reused, and the zip is written here, in the
+layout Python's ``zipfile`` writes (byte for byte), as ``zipfile`` cannot take bytes already
+compressed.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ import datetime as dt
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
+from collections import OrderedDict
 from typing import Iterable
 
 __all__ = ["BUILD_TIME", "docx_members", "normalise_package", "write_package"]
@@ -23,6 +32,7 @@ BUILD_TIME = (
     else dt.datetime(2000, 1, 1)
 )
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_DATE = (1 << 5) | 1  # 1980-01-01, at midnight (time 0)
 _CONTENT_TYPES = "[Content_Types].xml"
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
@@ -32,14 +42,39 @@ Member = tuple[str, bytes]
 def write_package(members: Iterable[Member]) -> bytes:
     """An OOXML zip of ``members`` (name, bytes) with fixed entry times, ``[Content_Types].xml`` first."""
     members = sorted(members, key=lambda member: member[0] != _CONTENT_TYPES)  # stable: the rest keep their order
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in members:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, data)
-    return out.getvalue()
+    out, directory = bytearray(), bytearray()
+    for name, data in members:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800  # the UTF-8 flag, as zipfile sets it
+        crc, packed = _compressed(data)
+        fields = (20, flags, zipfile.ZIP_DEFLATED, 0, _DOS_DATE, crc, len(packed), len(data), len(encoded))
+        directory += struct.pack("<4s2B5H3L5H2L", b"PK\x01\x02", 20, 3, *fields[:-1], len(encoded), 0, 0, 0, 0,
+                                 0o644 << 16, len(out)) + encoded  # made by: 2.0 on Unix (3)
+        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + packed
+    if len(out) + len(directory) >= 0xFFFFFFFF or len(members) >= 0xFFFF:
+        raise ValueError("a package this large needs ZIP64")
+    out += directory + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory),
+                                   len(out), 0)
+    return bytes(out)
+
+
+#: Compressed parts by content, the least recently used dropped first (a template's parts
+#: recur in every document made from it; a leader's own parts never do).
+_PACKED: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+_PACKED_LIMIT = 256
+
+
+def _compressed(data: bytes) -> tuple[int, bytes]:
+    """The CRC-32 and raw deflate of ``data`` (as zipfile makes them), cached by content."""
+    found = _PACKED.get(data)
+    if found is None:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        found = _PACKED[data] = zlib.crc32(data), compressor.compress(data) + compressor.flush()
+        if len(_PACKED) > _PACKED_LIMIT:
+            _PACKED.popitem(last=False)
+    else:
+        _PACKED.move_to_end(data)
+    return found
 
 
 def normalise_package(data: bytes) -> bytes:

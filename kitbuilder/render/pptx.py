@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -52,6 +53,15 @@ _SERIES_COLOURS = ("#9DC3E6", "#1F4E79")
 _CATEGORIES_PER_SLIDE = 12
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _SLACK = 0.95
+_P, _P_PR, _R, _R_PR, _T, _END_PARA = (f"{{{_A}}}{tag}" for tag in ("p", "pPr", "r", "rPr", "t", "endParaRPr"))
+_BODY_PR, _PRESET_WARP, _NO_AUTOFIT = (f"{{{_A}}}{tag}" for tag in ("bodyPr", "prstTxWarp", "noAutofit"))
+_AUTOFITS = {f"{{{_A}}}{tag}" for tag in ("noAutofit", "normAutofit", "spAutoFit")}
+_RUN_CONTENT = {f"{{{_A}}}{tag}" for tag in ("r", "br", "fld")}
+_SOLID_FILL, _SCHEME_COLOUR = f"{{{_A}}}solidFill", f"{{{_A}}}schemeClr"
+_SPACE_AFTER, _SPACE_POINTS = f"{{{_A}}}spcAft", f"{{{_A}}}spcPts"
+_BEFORE_SPACE_AFTER = {f"{{{_A}}}lnSpc", f"{{{_A}}}spcBef"}
+#: Control characters a slide cannot hold, written as python-pptx escapes them (``_x001B_``).
+_CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 #: A table's rows before they are given their heights (python-pptx's default row height).
 _NEW_ROW_HEIGHT = 370840
 
@@ -446,35 +456,63 @@ class _DeckBuilder:
     @staticmethod
     def _set_text(body, paragraphs: list[str], size: float, *, bold: bool = False, colour=None, anchor=None,
                   align=None, space_after: float = 0.0, first_bold: bool = False) -> None:
-        """Replace the paragraphs of the text body ``body`` (the XML python-pptx's text frame writes)."""
-        for paragraph in body.p_lst[1:]:
+        """Replace the paragraphs of the text body ``body`` with ``paragraphs``, one run each.
+
+        The XML is what python-pptx's text frame writes, made with lxml directly: its
+        objects cost a deck more than everything else on its slides.
+        """
+        first, *rest = body.iterchildren(_P)
+        for paragraph in rest:
             body.remove(paragraph)
-        properties = body.bodyPr
-        properties.wrap = "square"
-        properties._remove_eg_textAutoFit()
-        properties._add_noAutofit()
+        properties = body.find(_BODY_PR)
+        properties.set("wrap", "square")
+        for child in properties:
+            if child.tag in _AUTOFITS:
+                properties.remove(child)
+        warp = properties.find(_PRESET_WARP)
+        properties.insert(0 if warp is None else 1, etree.Element(_NO_AUTOFIT))
         if anchor is not None:
-            properties.anchor = anchor
-        first = body.p_lst[0]
-        for child in first.content_children:
-            first.remove(child)
+            properties.set("anchor", anchor.xml_value)
+        for child in first:
+            if child.tag in _RUN_CONTENT:
+                first.remove(child)
         sz = str(Pt(size).centipoints)
-        spacing = Pt(size * space_after) if space_after else None
+        spacing = str(Pt(size * space_after).centipoints) if space_after else None
+        scheme = colour.xml_value if colour is not None else None
         for index, text in enumerate(paragraphs):
-            paragraph = first if index == 0 else body.add_p()
-            if align is not None:
-                paragraph.get_or_add_pPr().algn = align
-            if spacing:
-                paragraph_properties = paragraph.get_or_add_pPr()
-                paragraph_properties._remove_spcAft()
-                paragraph_properties._add_spcAft().set_spcPts(spacing)
-            run = paragraph.add_r()
-            run.text = text
-            run_properties = run.get_or_add_rPr()
-            run_properties.set("sz", sz)
-            run_properties.set("b", "1" if bold or (first_bold and index == 0) else "0")
-            if colour is not None:
-                run_properties.get_or_change_to_solidFill().get_or_change_to_schemeClr().val = colour
+            paragraph = first if index == 0 else etree.SubElement(body, _P)
+            if align is not None or spacing:
+                paragraph_properties = paragraph.find(_P_PR)
+                if paragraph_properties is None:
+                    paragraph_properties = etree.Element(_P_PR)
+                    paragraph.insert(0, paragraph_properties)
+                if align is not None:
+                    paragraph_properties.set("algn", align.xml_value)
+                if spacing:
+                    _put_spacing_after(paragraph_properties, spacing)
+            run = etree.Element(_R)
+            end = paragraph.find(_END_PARA)
+            if end is None:
+                paragraph.append(run)
+            else:
+                end.addprevious(run)
+            run_properties = etree.SubElement(run, _R_PR, sz=sz, b="1" if bold or (first_bold and index == 0) else "0")
+            if scheme is not None:
+                etree.SubElement(etree.SubElement(run_properties, _SOLID_FILL), _SCHEME_COLOUR, val=scheme)
+            etree.SubElement(run, _T).text = _CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+
+
+def _put_spacing_after(paragraph_properties, centipoints: str) -> None:
+    """Set ``a:spcAft`` in its place among a paragraph's properties (after line and before spacing)."""
+    for old in paragraph_properties.findall(_SPACE_AFTER):
+        paragraph_properties.remove(old)
+    after = etree.Element(_SPACE_AFTER)
+    etree.SubElement(after, _SPACE_POINTS, val=centipoints)
+    earlier = [child for child in paragraph_properties if child.tag in _BEFORE_SPACE_AFTER]
+    if earlier:
+        earlier[-1].addnext(after)
+    else:
+        paragraph_properties.insert(0, after)
 
 
 def _replace_with_table(placeholder, rows: int, columns: int, box: Box):
