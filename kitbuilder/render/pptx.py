@@ -10,9 +10,11 @@ organisation's own text, is cut with an ellipsis. Every slide carries speaker no
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -29,6 +31,7 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.shapes.graphfrm import CT_GraphicalObjectFrame
+from pptx.oxml.slide import CT_Slide
 from pptx.opc.oxml import serialize_part_xml
 from pptx.parts.image import Image
 from pptx.shapes.shapetree import SlideShapes
@@ -60,6 +63,10 @@ _RUN_CONTENT = {f"{{{_A}}}{tag}" for tag in ("r", "br", "fld")}
 _SOLID_FILL, _SCHEME_COLOUR = f"{{{_A}}}solidFill", f"{{{_A}}}schemeClr"
 _SPACE_AFTER, _SPACE_POINTS = f"{{{_A}}}spcAft", f"{{{_A}}}spcPts"
 _BEFORE_SPACE_AFTER = {f"{{{_A}}}lnSpc", f"{{{_A}}}spcBef"}
+_P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_NON_VISUAL = f"{{{_P_NS}}}nvSpPr/{{{_P_NS}}}cNvPr"
+_OFFSET, _EXTENT = (f"{{{_P_NS}}}spPr/{{{_A}}}xfrm/{{{_A}}}{tag}" for tag in ("off", "ext"))
+_FILL_COLOUR = f"{{{_P_NS}}}spPr/{{{_A}}}solidFill/{{{_A}}}schemeClr"
 #: Control characters a slide cannot hold, written as python-pptx escapes them (``_x001B_``).
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 #: A table's rows before they are given their heights (python-pptx's default row height).
@@ -152,9 +159,34 @@ class _Slide:
         self.tree = self.element.cSld.spTree
         children = list(self.tree)
         self.placeholders = {name: children[holder.position] for name, holder in layout.placeholders.items()}
-        #: python-pptx's shape factory, on the XML alone (it needs no part for shapes and text boxes)
-        self.shapes = SlideShapes(self.tree, None)
         self.links: list[tuple[str, str]] = []
+        self._last_id: int | None = None
+
+    def new_shape_id(self) -> int:
+        """One more than the largest shape id on the slide (as python-pptx numbers shapes)."""
+        self._last_id = (self.tree.max_shape_id if self._last_id is None else self._last_id) + 1
+        return self._last_id
+
+    def remove(self, shape) -> None:
+        self.tree.remove(shape)
+        self._last_id = None
+
+    def add_shape(self, kind: str, box: Box, name: str, fill=None):
+        """A copy of a ``kind`` shape (see :func:`_shape_model`) at ``box``, named ``name``;
+        ``fill`` (a theme colour) replaces its fill colour."""
+        shape = copy.deepcopy(_shape_model(kind))
+        properties = shape.find(_NON_VISUAL)
+        properties.set("id", str(self.new_shape_id()))
+        properties.set("name", name)
+        offset, extent = shape.find(_OFFSET), shape.find(_EXTENT)
+        offset.set("x", str(box.left))
+        offset.set("y", str(box.top))
+        extent.set("cx", str(box.width))
+        extent.set("cy", str(box.height))
+        if fill is not None:
+            shape.find(_FILL_COLOUR).set("val", fill.xml_value)
+        self.tree.insert_element_before(shape, "p:extLst")
+        return shape
 
     def link(self, reltype: str, partname: str) -> str:
         """The relationship id of a link to ``partname`` (after the layout's and the notes')."""
@@ -214,7 +246,7 @@ class _DeckBuilder:
             scale = min(box.width / width_px, box.height / height_px)
             width, height = int(width_px * scale), int(height_px * scale)
             partname = self.package.add_part(f"/ppt/media/image%d.{image.ext}", image.content_type, logo)
-            shape_id = slide.tree.max_shape_id + 1
+            shape_id = slide.new_shape_id()
             picture = slide.tree.add_pic(shape_id, f"Picture {shape_id - 1}", f"image.{image.ext}",
                                          slide.link(RT.IMAGE, partname), box.left + box.width - width, box.top,
                                          width, height)
@@ -285,13 +317,9 @@ class _DeckBuilder:
                 self._card(slide, Box(left, top, width, height), theme)
 
     def _card(self, slide: _Slide, box: Box, theme: Theme) -> None:
-        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, box.left, box.top, box.width, box.height)
-        shape.name = f"Theme {theme.number}"
-        shape.adjustments[0] = 0.08
-        shape.fill.solid()
-        shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6
-        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        self._fill(shape.element, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
+        shape = slide.add_shape("card", box, f"Theme {theme.number}",
+                                MSO_THEME_COLOR.ACCENT_5 if theme.custom else MSO_THEME_COLOR.ACCENT_6)
+        self._fill(shape, [f"{theme.number}. {theme.title}"], 16, 8, bold=True, colour=MSO_THEME_COLOR.TEXT_1,
                    anchor=MSO_ANCHOR.MIDDLE, box=box)
 
     def _map(self, spec: Slide) -> None:
@@ -313,25 +341,17 @@ class _DeckBuilder:
                       field_width, field_height)
             self._field(slide, box, by_number[number], fills[number])
         parking = Box(area.left + axis + 2 * (field_width + gap), area.top, parking_width, 2 * field_height + gap)
-        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, parking.left, parking.top, parking.width, parking.height)
-        shape.name = "Parking"
-        shape.fill.background()
-        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
-        shape.line.dash_style = 7  # dash
-        self._fill(shape.element, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
+        shape = slide.add_shape("parking", parking, "Parking")
+        self._fill(shape, [spec.parking, *(f"□ {theme.number}. {theme.title}" for theme in spec.parked)], 16, 8,
                    first_bold=True, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP, align=PP_ALIGN.LEFT,
                    space_after=0.3, box=parking)
         importance, success = spec.axes
         # vertical text (read bottom to top) in the strip left of the fields
         strip = Box(area.left, area.top, axis, 2 * field_height + gap)
-        vertical = slide.shapes.add_textbox(strip.left, strip.top, strip.width, strip.height)
-        vertical.name = "Importance Axis"
-        self._fill(vertical.element, [f"{importance} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
+        self._fill(slide.add_shape("textbox", strip, "Importance Axis"), [f"{importance} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
                    anchor=MSO_ANCHOR.MIDDLE, vertical=True, box=strip)
         strip = Box(area.left + axis, area.top + 2 * field_height + gap, 2 * field_width + gap, axis)
-        across = slide.shapes.add_textbox(strip.left, strip.top, strip.width, strip.height)
-        across.name = "Success Axis"
-        self._fill(across.element, [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
+        self._fill(slide.add_shape("textbox", strip, "Success Axis"), [f"{success} →"], 14, 8, bold=True, align=PP_ALIGN.CENTER,
                    anchor=MSO_ANCHOR.MIDDLE, box=strip)
 
     def _chart(self, spec: Slide) -> None:
@@ -364,7 +384,7 @@ class _DeckBuilder:
                               [chart_spec.categories[i] for i in picked])
             chart = self.package.add_part("/ppt/charts/chart%d.xml", CT.DML_CHART, serialize_part_xml(chart_space),
                                           [(RT.PACKAGE, workbook)])
-            shape_id = slide.tree.max_shape_id + 1
+            shape_id = slide.new_shape_id()
             frame = CT_GraphicalObjectFrame.new_chart_graphicFrame(shape_id, f"Chart {shape_id - 1}",
                                                                    slide.link(RT.CHART, chart), area.left, area.top,
                                                                    area.width, area.height)
@@ -397,14 +417,10 @@ class _DeckBuilder:
             element.set("val", str(abs(int(element.get("val")))))
 
     def _field(self, slide: _Slide, box: Box, field: MapField, fill) -> None:
-        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
-        shape.name = f"Field {field.number}"
-        shape.fill.solid()
-        shape.fill.fore_color.theme_color = fill
-        shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+        shape = slide.add_shape("field", box, f"Field {field.number}", fill)
         lines = [f"{field.number}. {field.name}", field.description,
                  *(f"■ {theme.number}. {theme.title}" for theme in field.themes)]
-        self._fill(shape.element, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP,
+        self._fill(shape, lines, 16, 7, colour=MSO_THEME_COLOR.TEXT_1, anchor=MSO_ANCHOR.TOP,
                    align=PP_ALIGN.LEFT, first_bold=True, box=box)
 
     # --- text ----------------------------------------------------------------------------
@@ -414,8 +430,7 @@ class _DeckBuilder:
 
     def _take_area(self, slide: _Slide, name: str) -> Box:
         """The box of a layout placeholder that only marks an area; the placeholder goes."""
-        holder = slide.placeholders[name]
-        holder.getparent().remove(holder)
+        slide.remove(slide.placeholders[name])
         return self._box(slide.layout_name, name)
 
     def _max_pt(self, layout: str, name: str, default: float) -> float:
@@ -513,6 +528,27 @@ def _put_spacing_after(paragraph_properties, centipoints: str) -> None:
         earlier[-1].addnext(after)
     else:
         paragraph_properties.insert(0, after)
+
+
+@lru_cache(maxsize=None)
+def _shape_model(kind: str):
+    """A shape of ``kind`` as python-pptx makes and styles it, made once and copied for each
+    use (its objects cost a grid of cards more than the rest of the deck): ``card`` (a theme),
+    ``field`` (of the map), ``parking`` (the map's dashed parking area) or ``textbox``."""
+    shapes = SlideShapes(CT_Slide.new().cSld.spTree, None)  # python-pptx needs no part for these
+    if kind == "textbox":
+        return shapes.add_textbox(0, 0, 0, 0).element
+    shape = shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if kind == "card" else MSO_SHAPE.RECTANGLE, 0, 0, 0, 0)
+    if kind == "card":
+        shape.adjustments[0] = 0.08
+    if kind == "parking":
+        shape.fill.background()
+        shape.line.dash_style = 7  # dash
+    else:
+        shape.fill.solid()
+        shape.fill.fore_color.theme_color = MSO_THEME_COLOR.ACCENT_6
+    shape.line.color.theme_color = MSO_THEME_COLOR.ACCENT_1
+    return shape.element
 
 
 def _replace_with_table(placeholder, rows: int, columns: int, box: Box):
