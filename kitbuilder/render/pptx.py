@@ -42,8 +42,9 @@ from ..errors import Problem, TemplateError
 from ..names import display_path
 from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
 from .deckmaster import EMU_PER_PT, INSET_X, INSET_Y, LAYOUTS, Box, DeckPackage, Layout, Master, master_for, missing_in
-from .package import BUILD_TIME, normalise_package
+from .package import BUILD_TIME
 from .textfit import fit_size, metrics_for, text_height
+from .workbook import chart_workbook
 
 __all__ = ["LAYOUTS", "apply_theme", "missing_layouts", "render_pptx"]
 
@@ -54,6 +55,7 @@ _LAYOUT_OF = {"title": "Kit Title", "agenda": "Kit Agenda", "table": "Kit Table"
 #: Bars in a chart's two series when the config names no colours: last time light, now dark.
 _SERIES_COLOURS = ("#9DC3E6", "#1F4E79")
 _CATEGORIES_PER_SLIDE = 12
+_NUMBER_FORMAT = "0.0"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _SLACK = 0.95
 _P, _P_PR, _R, _R_PR, _T, _END_PARA = (f"{{{_A}}}{tag}" for tag in ("p", "pPr", "r", "rPr", "t", "endParaRPr"))
@@ -67,6 +69,9 @@ _P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _NON_VISUAL = f"{{{_P_NS}}}nvSpPr/{{{_P_NS}}}cNvPr"
 _OFFSET, _EXTENT = (f"{{{_P_NS}}}spPr/{{{_A}}}xfrm/{{{_A}}}{tag}" for tag in ("off", "ext"))
 _FILL_COLOUR = f"{{{_P_NS}}}spPr/{{{_A}}}solidFill/{{{_A}}}schemeClr"
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_SERIES = f"{{{_C}}}ser"
+_SERIES_DATA = tuple(f"{{{_C}}}{tag}" for tag in ("tx", "cat", "val"))
 #: Control characters a slide cannot hold, written as python-pptx escapes them (``_x001B_``).
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
 #: A table's rows before they are given their heights (python-pptx's default row height).
@@ -372,17 +377,12 @@ class _DeckBuilder:
                            box=self._box(layout, "Note"))
             else:
                 self._take_area(slide, "Note")
-            data = CategoryChartData(number_format="0.0")
-            data.categories = [chart_spec.categories[i] for i in picked]
-            for series in chart_spec.series:
-                data.add_series(series.name, [series.values[i] for i in picked])
-            chart_space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_CLUSTERED, data).xml.encode("utf-8"))
+            categories = [chart_spec.categories[i] for i in picked]
+            series = [(plotted.name, [plotted.values[i] for i in picked]) for plotted in chart_spec.series]
             workbook = self.package.add_part("/ppt/embeddings/Microsoft_Excel_Sheet%d.xlsx", CT.SML_SHEET,
-                                             normalise_package(data.xlsx_blob))
-            chart_space.get_or_add_externalData().rId = "rId1"
-            self._style_chart(ChartProxy(chart_space, None), chart_spec, colours,
-                              [chart_spec.categories[i] for i in picked])
-            chart = self.package.add_part("/ppt/charts/chart%d.xml", CT.DML_CHART, serialize_part_xml(chart_space),
+                                             chart_workbook(categories, series, _NUMBER_FORMAT))
+            chart = self.package.add_part("/ppt/charts/chart%d.xml", CT.DML_CHART,
+                                          serialize_part_xml(_chart_xml(chart_spec, colours, categories, series)),
                                           [(RT.PACKAGE, workbook)])
             shape_id = slide.new_shape_id()
             frame = CT_GraphicalObjectFrame.new_chart_graphicFrame(shape_id, f"Chart {shape_id - 1}",
@@ -390,31 +390,6 @@ class _DeckBuilder:
                                                                    area.width, area.height)
             slide.tree.append(frame)
             frame.nvGraphicFramePr.cNvPr.name = "Chart"
-
-    def _style_chart(self, chart, spec, colours: list[str], categories: list[str]) -> None:
-        # LibreOffice draws a title python-pptx never asked for unless it is deleted (python-pptx#460)
-        chart.has_title = False
-        chart.has_legend = len(spec.series) > 1
-        if chart.has_legend:
-            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-            chart.legend.include_in_layout = False
-            chart.legend.font.size = Pt(14)
-        values = chart.value_axis
-        values.minimum_scale, values.maximum_scale = spec.minimum, spec.maximum
-        values.has_major_gridlines = True
-        values.tick_labels.font.size = Pt(12)
-        axis = chart.category_axis
-        axis.reverse_order = True  # the first category at the top, as it is read
-        longest = max((len(c) for c in categories), default=0)
-        axis.tick_labels.font.size = Pt(14 if longest <= 24 else 12 if longest <= 34 else 10)
-        for series, colour in zip(chart.plots[0].series, colours):
-            series.format.fill.solid()
-            series.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
-            series.invert_if_negative = False
-        chart.plots[0].gap_width = 60
-        # python-pptx writes negative axis ids; the schema wants unsigned ones
-        for element in chart._chartSpace.xpath(".//c:axId | .//c:crossAx"):
-            element.set("val", str(abs(int(element.get("val")))))
 
     def _field(self, slide: _Slide, box: Box, field: MapField, fill) -> None:
         shape = slide.add_shape("field", box, f"Field {field.number}", fill)
@@ -528,6 +503,59 @@ def _put_spacing_after(paragraph_properties, centipoints: str) -> None:
         earlier[-1].addnext(after)
     else:
         paragraph_properties.insert(0, after)
+
+
+def _chart_xml(spec, colours: list[str], categories: list[str], series: list[tuple[str, list]]):
+    """The chart part's XML: a copy of the chart styled for its kind, with this chart's data."""
+    longest = max((len(c) for c in categories), default=0)
+    label_size = 14 if longest <= 24 else 12 if longest <= 34 else 10
+    chart = copy.deepcopy(_styled_chart(len(series), tuple(colours), spec.minimum, spec.maximum, label_size))
+    data = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_CLUSTERED, _chart_data(categories, series)).xml.encode())
+    for styled, filled in zip(chart.iter(_SERIES), data.iter(_SERIES)):
+        for tag in _SERIES_DATA:
+            styled.replace(styled.find(tag), filled.find(tag))
+    return chart
+
+
+@lru_cache(maxsize=64)
+def _styled_chart(series: int, colours: tuple[str, ...], minimum: float, maximum: float, label_size: int):
+    """A bar chart of ``series`` series as python-pptx makes and styles it, made once per
+    kind and copied for each chart (its chart objects cost more than a slide)."""
+    chart_space = parse_xml(ChartXmlWriter(XL_CHART_TYPE.BAR_CLUSTERED, _chart_data(
+        ["-"], [(str(number), [0.0]) for number in range(series)])).xml.encode())
+    chart_space.get_or_add_externalData().rId = "rId1"  # the workbook, the chart part's one relationship
+    chart = ChartProxy(chart_space, None)  # python-pptx styles the XML alone, without a part
+    # LibreOffice draws a title python-pptx never asked for unless it is deleted (python-pptx#460)
+    chart.has_title = False
+    chart.has_legend = series > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(14)
+    values = chart.value_axis
+    values.minimum_scale, values.maximum_scale = minimum, maximum
+    values.has_major_gridlines = True
+    values.tick_labels.font.size = Pt(12)
+    axis = chart.category_axis
+    axis.reverse_order = True  # the first category at the top, as it is read
+    axis.tick_labels.font.size = Pt(label_size)
+    for plotted, colour in zip(chart.plots[0].series, colours):
+        plotted.format.fill.solid()
+        plotted.format.fill.fore_color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        plotted.invert_if_negative = False
+    chart.plots[0].gap_width = 60
+    # python-pptx writes negative axis ids; the schema wants unsigned ones
+    for element in chart_space.xpath(".//c:axId | .//c:crossAx"):
+        element.set("val", str(abs(int(element.get("val")))))
+    return chart_space
+
+
+def _chart_data(categories: list[str], series: list[tuple[str, list]]) -> CategoryChartData:
+    data = CategoryChartData(number_format=_NUMBER_FORMAT)
+    data.categories = categories
+    for name, values in series:
+        data.add_series(name, values)
+    return data
 
 
 @lru_cache(maxsize=None)
