@@ -126,7 +126,7 @@ class PreviewReport:
         return [flag for sheet in self.sheets.values() for flag in sheet.flags]
 
 
-def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int = 1) -> PreviewReport:
+def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int | None = None) -> PreviewReport:
     """Build ``config`` with PDFs (keeping PDFs that are current) and write each locale's contact sheets.
 
     The sheets go to ``out_dir/<short_name>/<locale>/preview/``; every flag is also logged
