@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -216,32 +217,38 @@ def _first_of_each_kind(items: list[_Item]) -> tuple[list[_Item], list[_Item]]:
 class _Files:
     """Writes files from a few threads (a write mostly waits for the disk) and adds each
     file written to ``entries``; leaving the ``with`` block waits for every write and
-    raises the first error, once every file that was written is listed."""
+    raises the first error, once every file that was written is listed. At most a few
+    files wait to be written, so memory stays flat when rendering outpaces the disk."""
 
     def __init__(self, root: Path, entries: list[ManifestEntry]):
         self.root = root
         self.entries = entries
         self._writers = ThreadPoolExecutor(WRITERS)
-        self._pending: list[tuple[Future, ManifestEntry]] = []
+        self._waiting: deque[tuple[Future, ManifestEntry]] = deque()
+        self._error: BaseException | None = None
 
     def write(self, locale_kit: LocaleKit, document: Document, data: bytes) -> None:
         path = self.root / locale_kit.locale / document.file_name
         entry = manifest_entry(self.root, path, document.kit, locale_kit.locale, data)
-        self._pending.append((self._writers.submit(write_atomic, path, data), entry))
+        if len(self._waiting) >= 2 * WRITERS:
+            self._finish(*self._waiting.popleft())
+        self._waiting.append((self._writers.submit(write_atomic, path, data), entry))
+
+    def _finish(self, future: Future, entry: ManifestEntry) -> None:
+        if future.exception() is None:
+            self.entries.append(entry)
+        else:
+            self._error = self._error or future.exception()
 
     def __enter__(self) -> _Files:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
         self._writers.shutdown(wait=True)
-        error = None
-        for future, entry in self._pending:
-            if future.exception() is None:
-                self.entries.append(entry)
-            else:
-                error = error or future.exception()
-        if error is not None and exc[0] is None:
-            raise error
+        while self._waiting:
+            self._finish(*self._waiting.popleft())
+        if self._error is not None and exc_type is None:
+            raise self._error
 
 
 class _Renderer:
