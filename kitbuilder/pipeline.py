@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .assemble import assemble_kit
 from .assets import load_logo
@@ -167,12 +167,18 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
         rendered = renderer.render(first, later=batch)
         with output_lock(Path(out_dir)):
             try:
+                batch_written = renderer.write(batch)  # workers start on it while these are written
                 with _Files(root, report.entries) as files:
                     for (locale_kit, document), data in zip(first, rendered):
                         files.write(locale_kit, document, data)
                 for entry in report.entries:
                     log.info("wrote %s", root / entry.file)
-                renderer.write(batch, progress, report.entries)
+                done = 0
+                for entries in batch_written:
+                    report.entries += entries
+                    done += len(entries)
+                    if progress:
+                        progress(done, len(batch))
                 report.entries.sort(key=lambda entry: entry.file)
                 if pdf or pdfa:
                     _write_pdfs(first + batch, report, pdfa=pdfa, jobs=workers)
@@ -307,22 +313,22 @@ class _Renderer:
                 rendered.update(results)
         return [rendered[_key(item)] for item in items]
 
-    def write(self, items: list[_Item], progress: Progress | None, entries: list[ManifestEntry]) -> None:
-        """Render and write ``items`` (adding each file written to ``entries``) a chunk at a
-        time, so memory stays flat however many there are."""
+    def write(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
+        """Render and write ``items`` a chunk at a time, so memory stays flat however many
+        there are; yields the files written as they are. Workers start on them at once."""
         if not self._fan_out(items):
-            with _Files(self.root, entries) as files:
-                for done, item in enumerate(items, start=1):
-                    files.write(*item, self._render_here(item))
-                    if progress:
-                        progress(done, len(items))
-            return
-        done = 0
-        for written in self.pool.imap_unordered(_write_keys, self._tasks(items)):
-            entries += written
-            done += len(written)
-            if progress:
-                progress(done, len(items))
+            return self._write_here(items)
+        return self.pool.imap_unordered(_write_keys, self._tasks(items))
+
+    def _write_here(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
+        written: list[ManifestEntry] = []
+        with _Files(self.root, written) as files:
+            for item in items:
+                files.write(*item, self._render_here(item))
+                if written:
+                    yield written[:]
+                    written.clear()
+        yield written
 
     def _render_here(self, item: _Item) -> bytes:
         locale_kit, document = item

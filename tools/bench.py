@@ -225,6 +225,7 @@ def main() -> int:
     parser.add_argument("--no-leaders", action="store_true", help="skip the 1,000 / 5,000 leaders figures")
     opts = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     rows, floors = document_figures(opts.repeat)
     rows.append(results_deck(opts.repeat))
     rows.append(guides_in_process(IN_PROCESS, opts.repeat))
@@ -236,6 +237,8 @@ def main() -> int:
     widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
     for row in (header, tuple("-" * w for w in widths), *rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    print(f"\n{len(os.sched_getaffinity(0))} usable cores; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (other processes slow the default build's workers most)")
     return 0
 
 

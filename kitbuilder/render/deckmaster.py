@@ -28,7 +28,8 @@ from pptx.parts.coreprops import CorePropertiesPart
 
 from .package import Member, write_package
 
-__all__ = ["EMU_PER_PT", "INSET_X", "INSET_Y", "LAYOUTS", "Box", "DeckPackage", "Layout", "Master", "master_for", "missing_in"]
+__all__ = ["EMU_PER_PT", "INSET_X", "INSET_Y", "LAYOUTS", "Box", "DeckPackage", "Layout", "Master", "UnreadableMaster",
+           "master_for", "missing_in"]
 
 #: The layouts a run-sheet master must have, and the placeholders each must name.
 LAYOUTS: dict[str, tuple[str, ...]] = {
@@ -118,11 +119,15 @@ def missing_in(found: dict[str, frozenset[str]] | dict[str, set[str]], needed: s
     return missing
 
 
+class UnreadableMaster(Exception):
+    """The template is not a PowerPoint file python-pptx can open."""
+
+
 def master_for(template: Path, theme: tuple) -> Master:
     """The prepared master of ``template`` with ``theme`` (colours and font) applied.
 
     Prepared once per process for each file (by its modification time) and theme. Raises
-    whatever python-pptx raises for a file that is not a PowerPoint file.
+    :class:`UnreadableMaster` for a file that is not a PowerPoint file.
     """
     return _prepared(template, template.stat().st_mtime_ns, theme)
 
@@ -131,7 +136,10 @@ def master_for(template: Path, theme: tuple) -> Master:
 def _prepared(template: Path, mtime: int, theme: tuple) -> Master:
     from .pptx import apply_theme  # the branding belongs with the deck's look
 
-    prs = Presentation(str(template))
+    try:
+        prs = Presentation(str(template))
+    except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
+        raise UnreadableMaster(str(exc)) from None
     font = apply_theme(prs, *theme)
     prs.core_properties  # added when the template has none
     notes_master = prs.part.notes_master_part  # python-pptx adds its default one when missing

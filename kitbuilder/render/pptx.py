@@ -41,7 +41,8 @@ from pptx.util import Emu, Pt
 from ..errors import Problem, TemplateError
 from ..names import display_path
 from ..model import Deck, Document, LocaleKit, MapField, Slide, Theme
-from .deckmaster import EMU_PER_PT, INSET_X, INSET_Y, LAYOUTS, Box, DeckPackage, Layout, Master, master_for, missing_in
+from .deckmaster import (EMU_PER_PT, INSET_X, INSET_Y, LAYOUTS, Box, DeckPackage, Layout, Master, UnreadableMaster,
+                         master_for, missing_in)
 from .package import BUILD_TIME
 from .textfit import fit_size, metrics_for, text_height
 from .workbook import chart_workbook
@@ -93,7 +94,7 @@ def render_pptx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     branding = locale_kit.branding
     try:
         master = master_for(template, (branding.primary, branding.secondary, branding.accent, branding.font))
-    except Exception as exc:  # python-pptx raises several types for a non-PowerPoint file
+    except UnreadableMaster as exc:
         raise TemplateError(Problem(where, "", f"not a readable PowerPoint template: {exc}")) from None
     deck = _deck_of(document, locale_kit)
     missing = missing_in(master.found, {_LAYOUT_OF[slide.layout] for slide in deck.slides})
