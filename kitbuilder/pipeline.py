@@ -280,8 +280,6 @@ class _Renderer:
         self.jobs, self.decide, self.pool = jobs, decide, None
         #: Seconds the last document of each template took here.
         self.costs: dict[tuple, float] = {}
-        for format_ in sorted({document.format for locale_kit in kit.locales for document in locale_kit.documents}):
-            import_module(f"{__package__}.render.{format_}")  # not timed as a document's cost; forked workers share it
         self._rendering = 0.0
         self._start_cost: float | None = None
 
@@ -332,6 +330,7 @@ class _Renderer:
 
     def _render_here(self, item: _Item) -> bytes:
         locale_kit, document = item
+        import_module(f"{__package__}.render.{document.format}")  # importing its renderer is no document's cost
         started = time.perf_counter()
         data = _render(document, locale_kit, self.template_set)
         self.costs[self._kind(item)] = seconds = time.perf_counter() - started

@@ -58,23 +58,25 @@ def write_package(members: Iterable[Member]) -> bytes:
     return bytes(out)
 
 
-#: Compressed parts by content, the least recently used dropped first (a template's parts
-#: recur in every document made from it; a leader's own parts never do).
-_PACKED: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+#: Compressed parts by CRC-32 and length, with the part itself to compare (a template's
+#: parts recur in every document made from it; a leader's own parts never do); the least
+#: recently used are dropped first.
+_PACKED: OrderedDict[tuple[int, int], tuple[bytes, bytes]] = OrderedDict()
 _PACKED_LIMIT = 256
 
 
 def _compressed(data: bytes) -> tuple[int, bytes]:
     """The CRC-32 and raw deflate of ``data`` (as zipfile makes them), cached by content."""
-    found = _PACKED.get(data)
-    if found is None:
-        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-        found = _PACKED[data] = zlib.crc32(data), compressor.compress(data) + compressor.flush()
-        if len(_PACKED) > _PACKED_LIMIT:
-            _PACKED.popitem(last=False)
-    else:
-        _PACKED.move_to_end(data)
-    return found
+    key = zlib.crc32(data), len(data)
+    found = _PACKED.get(key)
+    if found is not None and found[0] == data:
+        _PACKED.move_to_end(key)
+        return key[0], found[1]
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    _PACKED[key] = data, compressor.compress(data) + compressor.flush()
+    if len(_PACKED) > _PACKED_LIMIT:
+        _PACKED.popitem(last=False)
+    return key[0], _PACKED[key][1]
 
 
 def normalise_package(data: bytes) -> bytes:
