@@ -280,6 +280,7 @@ class _Renderer:
         self.jobs, self.decide, self.pool = jobs, decide, None
         #: Seconds the last document of each template took here.
         self.costs: dict[tuple, float] = {}
+        self._kinds: dict[tuple, tuple] = {}
         self._rendering = 0.0
         self._start_cost: float | None = None
 
@@ -340,9 +341,11 @@ class _Renderer:
     def _kind(self, item: _Item) -> tuple:
         """What documents share a template (and so its preparation, and its cost)."""
         locale_kit, document = item
-        if not document.template:
-            return (document.format,)
-        return (document.format, self.template_set.resolve(document.template, locale_kit.locale))
+        key = (document.format, document.template, locale_kit.locale)
+        if key not in self._kinds:
+            template = document.template and self.template_set.resolve(document.template, locale_kit.locale)
+            self._kinds[key] = (document.format, template)
+        return self._kinds[key]
 
     def _fan_out(self, pending: list[_Item], later: list[_Item] = ()) -> bool:
         """Whether ``pending`` goes to workers (starting them if needed)."""
