@@ -145,8 +145,9 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     print pack per kit; ``pdfa`` writes PDF/A-2b, tagged. A PDF whose Office file is
     unchanged since the build that made it (by the manifest's hashes) is kept as it is.
 
-    Every shared document and the first personalised one of each kind are rendered before
-    anything is written, so a broken template writes nothing. Raises
+    Every shared document and the first personalised one of each kind (all of them, when
+    there are few) are rendered before anything is written, so a broken template writes
+    nothing. Raises
     :class:`~kitbuilder.errors.TemplateError` for a broken template, :class:`BuildError`
     when a file cannot be written or converted, and :class:`OutputBusy` while another build
     writes into ``out_dir``.
@@ -163,6 +164,8 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     first, batch = _first_of_each_kind(items)
     report = BuildReport(root, kit=kit)
     workers = usable_cores() if jobs is None else jobs
+    if len(batch) <= CHUNK * workers:  # a round of tasks: rendered with the rest, written after it
+        first, batch = items, []
     with _Renderer(kit, config, templates, template_set, root, workers, decide=jobs is None) as renderer:
         rendered = renderer.render(first, later=batch)
         with output_lock(Path(out_dir)):
