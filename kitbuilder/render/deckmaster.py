@@ -15,6 +15,7 @@ import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Collection, Mapping
 
 from lxml import etree
 from pptx import Presentation
@@ -106,8 +107,9 @@ class Master:
     core: bytes
 
 
-def missing_in(found: dict[str, frozenset[str]] | dict[str, set[str]], needed: set[str] | None = None) -> list[str]:
-    """Layouts (all, or the ``needed`` ones) and their placeholders missing from ``found``."""
+def missing_in(found: Mapping[str, Collection[str]], needed: set[str] | None = None) -> list[str]:
+    """Layouts (all, or the ``needed`` ones) and their placeholders missing from ``found``
+    (placeholder names by layout name)."""
     missing = []
     for layout, names in LAYOUTS.items():
         if needed is not None and layout not in needed:
@@ -123,8 +125,9 @@ class UnreadableMaster(Exception):
     """The template is not a PowerPoint file python-pptx can open."""
 
 
-def master_for(template: Path, theme: tuple) -> Master:
-    """The prepared master of ``template`` with ``theme`` (colours and font) applied.
+def master_for(template: Path, theme: tuple[str | None, str | None, str | None, str | None]) -> Master:
+    """The prepared master of ``template`` with ``theme`` (primary, secondary and accent
+    colours, font; see :func:`.pptx.apply_theme`) applied.
 
     Prepared once per process for each file (by its modification time) and theme. Raises
     :class:`UnreadableMaster` for a file that is not a PowerPoint file.
