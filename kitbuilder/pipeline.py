@@ -293,14 +293,34 @@ class _Renderer:
     def __exit__(self, exc_type, *exc) -> None:
         if self.pool is None:
             return
-        # close() lets the workers finish and leave; terminate() kills them, and a worker
-        # killed while holding the task queue's lock can leave the pool waiting for ever
-        if exc_type is None:
+        # close() lets the workers finish and leave (after a failed task they have none left:
+        # see _results); terminate() kills them, and a worker killed while it holds a queue's
+        # lock (replying, say) leaves the pool waiting for ever, so only Ctrl-C and the like
+        # come to that
+        if exc_type is not None:
+            self._stop.set()  # the tasks still given out are skipped
+        if exc_type is None or issubclass(exc_type, Exception):
             self.pool.close()
         else:
             self.pool.terminate()
         self.pool.join()
         _WORKER.clear()
+
+    def _results(self, results: Iterator) -> Iterator:
+        """The workers' ``results``; when a task fails, the tasks given out are stopped and
+        waited for before the error is raised, so the workers are idle and can be closed."""
+        try:
+            yield from results
+        except Exception:
+            self._stop.set()
+            while True:
+                try:
+                    next(results)
+                except StopIteration:
+                    break
+                except Exception:
+                    continue
+            raise
 
     def render(self, items: list[_Item], later: list[_Item] = ()) -> list[bytes]:
         """Each of ``items`` rendered into memory, in order (``later``: what the build
@@ -311,7 +331,7 @@ class _Renderer:
             item = pending.pop(0)
             rendered[_key(item)] = self._render_here(item)
         if pending:
-            for results in self.pool.imap_unordered(_render_keys, self._tasks(pending)):
+            for results in self._results(self.pool.imap_unordered(_render_keys, self._tasks(pending))):
                 rendered.update(results)
         return [rendered[_key(item)] for item in items]
 
@@ -320,7 +340,7 @@ class _Renderer:
         there are; yields the files written as they are. Workers start on them at once."""
         if not self._fan_out(items):
             return self._write_here(items)
-        return self.pool.imap_unordered(_write_keys, self._tasks(items))
+        return self._results(self.pool.imap_unordered(_write_keys, self._tasks(items)))
 
     def _write_here(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
         written: list[ManifestEntry] = []
@@ -388,12 +408,14 @@ class _Renderer:
         # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
         # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
         log.debug("starting %d workers", workers)
+        context = get_context("fork" if FORK_WORKERS else "spawn")
+        self._stop = context.Event()
         if FORK_WORKERS:
-            _WORKER.update(_worker_state(self.kit, self.template_set, self.root, os.getpid()))
-            self.pool = get_context("fork").Pool(workers, maxtasksperchild=TASKS_PER_WORKER)
+            _WORKER.update(_worker_state(self.kit, self.template_set, self.root, os.getpid(), self._stop))
+            self.pool = context.Pool(workers, maxtasksperchild=TASKS_PER_WORKER)
         else:
-            self.pool = get_context("spawn").Pool(workers, _start_worker, (self.config, self.templates, self.root),
-                                                  maxtasksperchild=TASKS_PER_WORKER)
+            self.pool = context.Pool(workers, _start_worker, (self.config, self.templates, self.root, self._stop),
+                                     maxtasksperchild=TASKS_PER_WORKER)
 
     def _tasks(self, items: list[_Item]) -> list[list[tuple[str, str]]]:
         """``items`` as tasks for the workers: by template, the most work first, each at most
@@ -418,22 +440,24 @@ def _key(item: _Item) -> tuple[str, str]:
 _WORKER: dict[str, object] = {}
 
 
-def _worker_state(kit: Kit, template_set: TemplateSet, root: Path, build: int) -> dict[str, object]:
-    """What a worker needs: the documents by key, the templates, the output folder and the
-    build's process id (a worker whose parent is no longer the build stops writing)."""
+def _worker_state(kit: Kit, template_set: TemplateSet, root: Path, build: int, stop) -> dict[str, object]:
+    """What a worker needs: the documents by key, the templates, the output folder, the
+    build's process id (a worker whose parent is no longer the build stops writing) and
+    the event that says a task failed (the tasks still given out are skipped)."""
     documents = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
-    return {"documents": documents, "templates": template_set, "root": root, "build": build}
+    return {"documents": documents, "templates": template_set, "root": root, "build": build, "stop": stop}
 
 
-def _start_worker(config: Config, templates: Path | None, root: Path) -> None:
+def _start_worker(config: Config, templates: Path | None, root: Path, stop) -> None:
     """In a spawned worker: build the model once."""
     _WORKER.update(_worker_state(build_model(config), TemplateSet(templates or config.branding.templates), root,
-                                 os.getppid()))
+                                 os.getppid(), stop))
 
 
 def _render_keys(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], bytes]]:
     documents, templates = _WORKER["documents"], _WORKER["templates"]
-    return [(key, _render(documents[key][1], documents[key][0], templates)) for key in keys]
+    return [(key, _render(documents[key][1], documents[key][0], templates)) for key in keys
+            if not _WORKER["stop"].is_set()]
 
 
 def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
@@ -443,6 +467,8 @@ def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
         for key in keys:
             if os.getppid() != _WORKER["build"]:
                 os._exit(1)  # the build was killed (this worker now has another parent): write no more
+            if _WORKER["stop"].is_set():
+                break
             locale_kit, document = documents[key]
             files.write(locale_kit, document, _render(document, locale_kit, templates))
     return entries

@@ -75,3 +75,24 @@ def test_the_files_are_the_same_whatever_jobs(tmp_path, example_build, jobs):
     files = digests(example_build.root)
     assert {name.rsplit(".", 1)[-1] for name in files} == {"docx", "pptx", "ics", "json"}
     assert digests(other.root) == files
+
+
+def test_a_document_failing_in_a_worker_stops_the_build_without_hanging(tmp_path, write_config):
+    """One leader's guide fails while workers write the others: the build stops with the
+    template named, and does not wait for ever on a worker stopped mid-reply."""
+    from docx import Document
+
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    guide = Document()
+    guide.add_paragraph("{% if leader.name == 'Leder 70' %}{{ nope }}{% endif %}{{ leader.name }}")
+    guide.save(theme / "dialogue-guide.docx")
+    rows = "\n".join(f"Leder {i};2026-03-{1 + i % 28:02d}T09:00" for i in range(90))
+    (tmp_path / "leaders.csv").write_text("name;meeting\n" + rows + "\n", encoding="utf-8")
+    config = write_config("organisation: {name: T, short_name: t}\nlocales: [da]\nkits: [leader-dialogue]\n"
+                          "leaders_file: leaders.csv\n")
+    for jobs in ([], ["-j", "2"]):
+        result = subprocess.run([sys.executable, "-m", "kitbuilder", "build", str(config), "--out", str(tmp_path / "out"),
+                                 "--templates", str(theme), *jobs], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 2, result.stderr
+        assert "dialogue-guide.docx (da): the template uses a name the kit does not provide" in result.stderr
