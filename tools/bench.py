@@ -201,9 +201,9 @@ def pdf_figures(whole: float) -> list[Row]:
     return rows
 
 
-def leaders_batch(count: int, guide_floor: float) -> Row:
-    """``count`` personalised guides with their .ics, a default build (no -j): guides per
-    second and the peak memory of the largest process (build or worker)."""
+def leaders_batch(count: int, *jobs: str) -> tuple[float, int]:
+    """Build ``count`` personalised guides with their .ics; the seconds and the peak memory
+    (KB) of the largest process (the build or a worker)."""
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         config = write_leaders_kit(folder, count)
@@ -211,11 +211,26 @@ def leaders_batch(count: int, guide_floor: float) -> Row:
                  "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
                  "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
         out = subprocess.run([sys.executable, "-c", probe, str(KITBUILDER), "-q", "build", str(config),
-                              "--out", str(folder / "out")], check=True, capture_output=True, text=True).stdout.split()
-        seconds, peak_kb = float(out[0]), int(out[1])
+                              "--out", str(folder / "out"), *jobs], check=True, capture_output=True,
+                             text=True).stdout.split()
+        return float(out[0]), int(out[1])
+
+
+def leaders_figures(guide_floor: float) -> list[Row]:
+    """Guides per second and peak memory at each of :data:`LEADER_COUNTS`, by default, and
+    the first count's default build against -j 1."""
+    rows, default = [], {}
+    for count in LEADER_COUNTS:
+        default[count], peak_kb = leaders_batch(count)
         floor = guide_floor * count
-        return (f"{count} guides + .ics, default build", f"{seconds:.1f} s", f"{floor:.1f} s (floor x n)",
-                f"{seconds / floor:.2f}x; {count / seconds:.0f} guides/s; peak {peak_kb / 1024:.0f} MB (largest process)")
+        rows.append((f"{count} guides + .ics, default build", f"{default[count]:.1f} s", f"{floor:.1f} s (floor x n)",
+                     f"{default[count] / floor:.2f}x; {count / default[count]:.0f} guides/s; "
+                     f"peak {peak_kb / 1024:.0f} MB (largest process)"))
+    count = LEADER_COUNTS[0]
+    single, _ = leaders_batch(count, "-j", "1")
+    rows.append((f"{count} guides: default build against -j 1", f"{default[count]:.1f} s", f"{single:.1f} s (-j 1)",
+                 ratio(default[count], single, "goal <= 0.7x on 2 cores")))
+    return rows
 
 
 def main() -> int:
@@ -229,9 +244,9 @@ def main() -> int:
     rows, floors = document_figures(opts.repeat)
     rows.append(results_deck(opts.repeat))
     rows.append(guides_in_process(IN_PROCESS, opts.repeat))
-    rows += kit_figures(3, floors, pdf=not opts.no_pdf)
+    rows += kit_figures(5, floors, pdf=not opts.no_pdf)
     if not opts.no_leaders:
-        rows += [leaders_batch(count, floors["dialogue-guide"]) for count in LEADER_COUNTS]
+        rows += leaders_figures(floors["dialogue-guide"])
 
     header = ("figure", "time", "floor", "ratio")
     widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
