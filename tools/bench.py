@@ -50,8 +50,8 @@ def command(*args: str):
     return lambda: subprocess.run(list(args), check=True, capture_output=True)
 
 
-def ratio(value: float, floor: float, goal: str) -> str:
-    return f"{value / floor:.2f}x ({goal})"
+def ratio(value: float, floor: float, goal: str = "") -> str:
+    return f"{value / floor:.2f}x ({goal})" if goal else f"{value / floor:.2f}x"
 
 
 def write_leaders_kit(folder: Path, count: int) -> Path:
@@ -163,7 +163,7 @@ def kit_figures(repeat: int, floors: dict[str, float], pdf: bool) -> list[Row]:
         rows += [(f"full example kit, {files} files, default (-j {cores})", f"{default:.2f} s", f"{floor:.2f} s",
                   ratio(default, floor, "goal <= 2x")),
                  (f"full example kit, {files} files, -j 1", f"{single:.2f} s", f"{floor:.2f} s",
-                  ratio(single, floor, "")),
+                  ratio(single, floor)),
                  ("default build against -j 1", f"{default:.2f} s", f"{single:.2f} s (-j 1)",
                   ratio(default, single, f"goal <= 0.7x on 2 cores; {cores} here"))]
         if pdf and shutil.which("soffice"):
