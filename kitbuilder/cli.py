@@ -102,8 +102,9 @@ def _build_options(command):
                      show_default=True, help="Where to write the kit (into <out>/<short_name>/<locale>/)."),
         click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
                      help="A folder of restyled templates (overrides branding.templates)."),
-        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-                     help="Processes that render documents and convert them to PDF."),
+        click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+                     help="Processes that render documents and convert them to PDF. Default: the cores this "
+                          "process may use, for as much of the build as they speed up."),
     ]):
         command = option(command)
     return command
@@ -116,7 +117,7 @@ def _build_options(command):
 @click.option("--pdfa", is_flag=True, help="Like --pdf, as tagged PDF/A-2b for archives and screen readers.")
 @click.option("--leader", help="Rebuild only this leader's files.")
 def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
-          pdf: bool, pdfa: bool, jobs: int, leader: str | None) -> None:
+          pdf: bool, pdfa: bool, jobs: int | None, leader: str | None) -> None:
     """Build the kit described by CONFIG."""
     from .inputs.config import load_config
     from .pipeline import build as run_build
@@ -133,7 +134,7 @@ def build(config: Path, locales: list[str], kits: list[str], out_dir: Path, temp
 @_config_argument
 @_build_options
 def preview(config: Path, locales: list[str], kits: list[str], out_dir: Path, templates: Path | None,
-            jobs: int) -> None:
+            jobs: int | None) -> None:
     """Build CONFIG with PDFs and write a contact sheet of every page, per locale.
 
     The sheets go to <out>/<short_name>/<locale>/preview/. PDFs whose Office file is

@@ -126,7 +126,7 @@ class PreviewReport:
         return [flag for sheet in self.sheets.values() for flag in sheet.flags]
 
 
-def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int = 1,
+def preview(config: Config, out_dir: Path, *, templates: Path | None = None, jobs: int | None = None,
             progress: Progress | None = None) -> PreviewReport:
     """Build ``config`` with PDFs (keeping PDFs that are current) and write each locale's contact sheets.
 

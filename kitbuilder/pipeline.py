@@ -12,10 +12,13 @@ import os
 import sys
 import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from importlib import import_module
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .assemble import assemble_kit
 from .assets import load_logo
@@ -32,7 +35,7 @@ from .names import display_path, safe_name
 from .writer import (ManifestEntry, manifest_entry, output_lock, read_manifest, sha256_of, write_atomic,
                      write_manifest)
 
-__all__ = ["BuildReport", "build", "build_model", "locale_contents", "log_notes"]
+__all__ = ["BuildReport", "build", "build_model", "locale_contents", "log_notes", "usable_cores"]
 
 log = logging.getLogger(__name__)
 
@@ -120,30 +123,46 @@ def _logo(config: Config) -> bytes | None:
 
 #: Workers are forked on Linux (a fork elsewhere is unsafe or missing) and spawned elsewhere.
 FORK_WORKERS = sys.platform == "linux"
-#: Where workers are spawned, not forked: personalised documents that make a pool worth it.
-POOL_THRESHOLD = 40
 #: Documents a worker renders per task (at most), and tasks before it is replaced (flat memory).
 CHUNK, TASKS_PER_WORKER = 20, 25
+#: Files written at once by one process: a write waits for the disk, so writes overlap
+#: each other and the rendering of the next document.
+WRITERS = 4
 
 Progress = Callable[[int, int], None]
 _Item = tuple[LocaleKit, Document]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (a container or ``taskset`` may
+    allow fewer than the machine has), else the machine's count."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13 and later
+        count = os.process_cpu_count()
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:
+        count = os.cpu_count()
+    return max(1, count or 1)
+
+
 def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: bool = False,
-          pdfa: bool = False, jobs: int = 1, leader: str | None = None,
+          pdfa: bool = False, jobs: int | None = None, leader: str | None = None,
           progress: Progress | None = None) -> BuildReport:
     """Build every document ``config`` asks for into ``out_dir/<short_name>/<locale>/``.
 
     ``templates`` (a folder of restyled templates) overrides ``branding.templates``.
-    ``jobs`` processes render the documents and convert them to PDF; ``leader`` builds
-    only that leader's files; ``progress(done, total)`` hears about every document written
-    and every PDF converted (``total`` counts both from the start).
+    ``jobs`` processes render the documents and convert them to PDF; by default as many as
+    this process has cores, used when this build's measured costs say the workers pay for
+    their start (see :class:`_Renderer`). ``leader`` builds only that leader's files;
+    ``progress(done, total)`` hears about every document written and every PDF converted
+    (``total`` counts both from the start).
     With ``pdf`` every file is also converted to PDF by LibreOffice and each locale gets a
     print pack per kit; ``pdfa`` writes PDF/A-2b, tagged. A PDF whose Office file is
     unchanged since the build that made it (by the manifest's hashes) is kept as it is.
 
-    Every shared document and the first personalised one of each kind are rendered before
-    anything is written, so a broken template writes nothing. Raises
+    Every shared document and the first personalised one of each kind (all of them, when
+    there are few) are rendered before anything is written, so a broken template writes
+    nothing. Raises
     :class:`~kitbuilder.errors.TemplateError` for a broken template, :class:`BuildError`
     when a file cannot be written or converted, and :class:`OutputBusy` while another build
     writes into ``out_dir``.
@@ -161,19 +180,26 @@ def build(config: Config, out_dir: Path, *, templates: Path | None = None, pdf: 
     report = BuildReport(root, kit=kit)
     office = sum(1 for _, document in items if document.format in _OFFICE) if pdf or pdfa else 0
     counter = _Counter(progress, len(items) + office)
-    with _Renderer(kit, config, templates, template_set, root, jobs, len(batch)) as renderer:
-        rendered = renderer.render(first)
+    workers = usable_cores() if jobs is None else jobs
+    if len(batch) <= CHUNK * workers:  # a round of tasks: rendered with the rest, written after it
+        first, batch = items, []
+    with _Renderer(kit, config, templates, template_set, root, workers, decide=jobs is None) as renderer:
+        rendered = renderer.render(first, later=batch)
         with output_lock(Path(out_dir)):
             try:
-                for (locale_kit, document), data in zip(first, rendered):
-                    path = root / locale_kit.locale / document.file_name
-                    write_atomic(path, data)
-                    report.entries.append(manifest_entry(root, path, document.kit, locale_kit.locale, data))
-                    log.info("wrote %s", path)
-                    counter.advance()
-                report.entries += renderer.write(batch, counter)
+                batch_written = renderer.write(batch)  # workers start on it while these are written
+                with _Files(root, report.entries) as files:
+                    for (locale_kit, document), data in zip(first, rendered):
+                        files.write(locale_kit, document, data)
+                        counter.advance()
+                for entry in report.entries:
+                    log.info("wrote %s", root / entry.file)
+                for entries in batch_written:
+                    report.entries += entries
+                    counter.advance(len(entries))
+                report.entries.sort(key=lambda entry: entry.file)
                 if pdf or pdfa:
-                    _write_pdfs(first + batch, report, pdfa=pdfa, jobs=jobs, counter=counter)
+                    _write_pdfs(first + batch, report, pdfa=pdfa, jobs=workers, counter=counter)
             except OSError as exc:
                 raise BuildError(f"cannot write {exc.filename or root}: {exc.strerror}") from None
             finally:
@@ -231,27 +257,69 @@ def _first_of_each_kind(items: list[_Item]) -> tuple[list[_Item], list[_Item]]:
     return first, batch
 
 
+class _Files:
+    """Writes files from a few threads (a write mostly waits for the disk) and adds each
+    file written to ``entries``; leaving the ``with`` block waits for every write and
+    raises the first error, once every file that was written is listed. At most a few
+    files wait to be written, so memory stays flat when rendering outpaces the disk."""
+
+    def __init__(self, root: Path, entries: list[ManifestEntry]):
+        self.root = root
+        self.entries = entries
+        self._writers = ThreadPoolExecutor(WRITERS)
+        self._waiting: deque[tuple[Future, ManifestEntry]] = deque()
+        self._error: BaseException | None = None
+
+    def write(self, locale_kit: LocaleKit, document: Document, data: bytes) -> None:
+        path = self.root / locale_kit.locale / document.file_name
+        entry = manifest_entry(self.root, path, document.kit, locale_kit.locale, data)
+        if len(self._waiting) >= 2 * WRITERS:
+            self._finish(*self._waiting.popleft())
+        self._waiting.append((self._writers.submit(write_atomic, path, data), entry))
+
+    def _finish(self, future: Future, entry: ManifestEntry) -> None:
+        if future.exception() is None:
+            self.entries.append(entry)
+        else:
+            self._error = self._error or future.exception()
+
+    def __enter__(self) -> _Files:
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        self._writers.shutdown(wait=True)
+        while self._waiting:
+            self._finish(*self._waiting.popleft())
+        if self._error is not None and exc_type is None:
+            raise self._error
+
+
 class _Renderer:
     """Renders documents in this process, or shares them out to ``jobs`` worker processes.
 
-    Where the system forks (Linux), workers start in milliseconds with the model already
-    built, so every build with ``jobs > 1`` uses them. Elsewhere workers are spawned and each
-    pays Python's start-up and builds the model again, so only a batch of
-    :data:`POOL_THRESHOLD` personalised documents or more is worth it.
+    With ``decide`` (no ``-j`` given) workers start only when this build's own figures say
+    they pay: the time each document took here (by template; a template not yet rendered
+    counts as the mean) gives the work left, and workers start when sharing it saves more
+    than starting them costs. That cost is measured too: where workers are forked (Linux),
+    one throwaway fork of this process; where they are spawned, what this process spent
+    before its first document (Python, imports, the model), as each worker repeats it.
+    This process renders documents itself until then, so a small build never starts a
+    worker, and workers forked later start with its templates, fonts and master ready.
+    Without ``decide`` (``-j N``) the ``jobs`` workers start at once.
+
+    Documents go to workers grouped by template, the most work first, so a worker
+    prepares each template once and the last task is a short one.
     """
 
     def __init__(self, kit: Kit, config: Config, templates: Path | None, template_set: TemplateSet, root: Path,
-                 jobs: int, personalised: int):
-        self.template_set, self.root, self.jobs, self.pool = template_set, root, jobs, None
-        if jobs > 1 and (FORK_WORKERS or personalised >= POOL_THRESHOLD):
-            # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
-            # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
-            if FORK_WORKERS:
-                _WORKER.update(_worker_state(kit, template_set, root, os.getpid()))
-                self.pool = get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER)
-            else:
-                self.pool = get_context("spawn").Pool(jobs, _start_worker, (config, templates, root),
-                                                      maxtasksperchild=TASKS_PER_WORKER)
+                 jobs: int, *, decide: bool):
+        self.kit, self.config, self.templates, self.template_set, self.root = kit, config, templates, template_set, root
+        self.jobs, self.decide, self.pool = jobs, decide, None
+        #: Seconds the last document of each template took here.
+        self.costs: dict[tuple, float] = {}
+        self._kinds: dict[tuple, tuple] = {}
+        self._rendering = 0.0
+        self._start_cost: float | None = None
 
     def __enter__(self) -> _Renderer:
         return self
@@ -259,35 +327,141 @@ class _Renderer:
     def __exit__(self, exc_type, *exc) -> None:
         if self.pool is None:
             return
-        # close() lets the workers finish and leave; terminate() kills them, and a worker
-        # killed while holding the task queue's lock can leave the pool waiting for ever
-        if exc_type is None:
+        # close() lets the workers finish and leave (after a failed task they have none left:
+        # see _results); terminate() kills them, and a worker killed while it holds a queue's
+        # lock (replying, say) leaves the pool waiting for ever, so only Ctrl-C and the like
+        # come to that
+        if exc_type is not None:
+            self._stop.set()  # the tasks still given out are skipped
+        if exc_type is None or issubclass(exc_type, Exception):
             self.pool.close()
         else:
             self.pool.terminate()
         self.pool.join()
         _WORKER.clear()
 
-    def render(self, items: list[_Item]) -> list[bytes]:
-        """Each of ``items`` rendered into memory, in order."""
-        if self.pool is None:
-            return [_render(document, locale_kit, self.template_set) for locale_kit, document in items]
-        return self.pool.map(_render_key, [_key(item) for item in items], chunksize=2)
+    def _results(self, results: Iterator) -> Iterator:
+        """The workers' ``results``; when a task fails, the tasks given out are stopped and
+        waited for before the error is raised, so the workers are idle and can be closed."""
+        try:
+            yield from results
+        except Exception:
+            self._stop.set()
+            while True:
+                try:
+                    next(results)
+                except StopIteration:
+                    break
+                except Exception:
+                    continue
+            raise
 
-    def write(self, items: list[_Item], counter: _Counter) -> list[ManifestEntry]:
-        """Render and write ``items`` a chunk at a time, so memory stays flat however many there are."""
-        if self.pool is None:
-            done_lists = ([_write_one(self.root, locale_kit, document, self.template_set)]
-                          for locale_kit, document in items)
+    def render(self, items: list[_Item], later: list[_Item] = ()) -> list[bytes]:
+        """Each of ``items`` rendered into memory, in order (``later``: what the build
+        renders next, which counts towards whether workers pay)."""
+        rendered: dict[tuple[str, str], bytes] = {}
+        pending = list(items)
+        while pending and not self._fan_out(pending, later):
+            item = pending.pop(0)
+            rendered[_key(item)] = self._render_here(item)
+        if pending:
+            for results in self._results(self.pool.imap_unordered(_render_keys, self._tasks(pending))):
+                rendered.update(results)
+        return [rendered[_key(item)] for item in items]
+
+    def write(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
+        """Render and write ``items`` a chunk at a time, so memory stays flat however many
+        there are; yields the files written as they are. Workers start on them at once."""
+        if not self._fan_out(items):
+            return self._write_here(items)
+        return self._results(self.pool.imap_unordered(_write_keys, self._tasks(items)))
+
+    def _write_here(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
+        written: list[ManifestEntry] = []
+        with _Files(self.root, written) as files:
+            for item in items:
+                files.write(*item, self._render_here(item))
+                if written:
+                    yield written[:]
+                    written.clear()
+        yield written
+
+    def _render_here(self, item: _Item) -> bytes:
+        locale_kit, document = item
+        import_module(f"{__package__}.render.{document.format}")  # importing its renderer is no document's cost
+        started = time.perf_counter()
+        data = _render(document, locale_kit, self.template_set)
+        self.costs[self._kind(item)] = seconds = time.perf_counter() - started
+        self._rendering += seconds
+        return data
+
+    def _kind(self, item: _Item) -> tuple:
+        """What documents share a template (and so its preparation, and its cost)."""
+        locale_kit, document = item
+        key = (document.format, document.template, locale_kit.locale)
+        if key not in self._kinds:
+            template = document.template and self.template_set.resolve(document.template, locale_kit.locale)
+            self._kinds[key] = (document.format, template)
+        return self._kinds[key]
+
+    def _fan_out(self, pending: list[_Item], later: list[_Item] = ()) -> bool:
+        """Whether ``pending`` goes to workers (starting them if needed)."""
+        if self.pool is not None:
+            return True
+        if self.jobs < 2 or not pending:
+            return False
+        if self.decide:
+            if not self.costs:
+                return False  # nothing measured yet: this document is rendered here
+            mean = sum(self.costs.values()) / len(self.costs)
+            work = sum(self.costs.get(self._kind(item), mean) for item in [*pending, *later])
+            workers = min(self.jobs, len(pending) + len(later))
+            saved = work * (1 - 1 / workers)
+            log.debug("%.0f ms of work left; %d workers would save %.0f ms and cost %.0f ms to start", work * 1000,
+                      workers, saved * 1000, workers * self._worker_cost() * 1000)
+            if saved <= workers * self._worker_cost():
+                return False
+        self._start(min(self.jobs, len(pending) + len(later)))
+        return True
+
+    def _worker_cost(self) -> float:
+        """Seconds to start one worker, measured in this build."""
+        if self._start_cost is None:
+            if FORK_WORKERS:
+                started = time.perf_counter()
+                child = os.fork()
+                if child == 0:
+                    os._exit(0)
+                os.waitpid(child, 0)
+                self._start_cost = time.perf_counter() - started
+            else:
+                self._start_cost = max(time.process_time() - self._rendering, 0.0)
+        return self._start_cost
+
+    def _start(self, workers: int) -> None:
+        # multiprocessing's Pool, not ProcessPoolExecutor: the latter can hang on Python
+        # 3.11 when it replaces workers (max_tasks_per_child, cpython#115634)
+        log.debug("starting %d workers", workers)
+        context = get_context("fork" if FORK_WORKERS else "spawn")
+        self._stop = context.Event()
+        if FORK_WORKERS:
+            _WORKER.update(_worker_state(self.kit, self.template_set, self.root, os.getpid(), self._stop))
+            self.pool = context.Pool(workers, maxtasksperchild=TASKS_PER_WORKER)
         else:
-            keys = [_key(item) for item in items]
-            size = max(1, min(CHUNK, -(-len(keys) // (2 * self.jobs))))  # small batches still reach every worker
-            done_lists = self.pool.imap_unordered(_write_keys, [keys[i:i + size] for i in range(0, len(keys), size)])
-        entries: list[ManifestEntry] = []
-        for done in done_lists:
-            entries += done
-            counter.advance(len(done))
-        return sorted(entries, key=lambda entry: entry.file)
+            self.pool = context.Pool(workers, _start_worker, (self.config, self.templates, self.root, self._stop),
+                                     maxtasksperchild=TASKS_PER_WORKER)
+
+    def _tasks(self, items: list[_Item]) -> list[list[tuple[str, str]]]:
+        """``items`` as tasks for the workers: by template, the most work first, each at most
+        :data:`CHUNK` documents (and small enough that a small batch reaches every worker)."""
+        groups: dict[tuple, list[_Item]] = {}
+        for item in items:
+            groups.setdefault(self._kind(item), []).append(item)
+        mean = sum(self.costs.values()) / len(self.costs) if self.costs else 0.0
+        size = max(1, min(CHUNK, -(-len(items) // (2 * self.jobs))))
+        tasks = [(self.costs.get(kind, mean) * len(chunk), [_key(item) for item in chunk])
+                 for kind, group in groups.items() for chunk in (group[i:i + size] for i in range(0, len(group), size))]
+        return [keys for _, keys in sorted(tasks, key=lambda task: -task[0])]
 
 
 def _key(item: _Item) -> tuple[str, str]:
@@ -296,42 +470,41 @@ def _key(item: _Item) -> tuple[str, str]:
     return locale_kit.locale, document.file_name
 
 
-def _write_one(root: Path, locale_kit: LocaleKit, document: Document, template_set: TemplateSet) -> ManifestEntry:
-    path = root / locale_kit.locale / document.file_name
-    data = _render(document, locale_kit, template_set)
-    write_atomic(path, data)
-    return manifest_entry(root, path, document.kit, locale_kit.locale, data)
-
-
 #: A worker's model, templates and output folder (set before forking, or when spawned).
 _WORKER: dict[str, object] = {}
 
 
-def _worker_state(kit: Kit, template_set: TemplateSet, root: Path, build: int) -> dict[str, object]:
-    """What a worker needs: the documents by key, the templates, the output folder and the
-    build's process id (a worker whose parent is no longer the build stops writing)."""
+def _worker_state(kit: Kit, template_set: TemplateSet, root: Path, build: int, stop) -> dict[str, object]:
+    """What a worker needs: the documents by key, the templates, the output folder, the
+    build's process id (a worker whose parent is no longer the build stops writing) and
+    the event that says a task failed (the tasks still given out are skipped)."""
     documents = {(lk.locale, doc.file_name): (lk, doc) for lk in kit.locales for doc in lk.documents}
-    return {"documents": documents, "templates": template_set, "root": root, "build": build}
+    return {"documents": documents, "templates": template_set, "root": root, "build": build, "stop": stop}
 
 
-def _start_worker(config: Config, templates: Path | None, root: Path) -> None:
+def _start_worker(config: Config, templates: Path | None, root: Path, stop) -> None:
     """In a spawned worker: build the model once."""
     _WORKER.update(_worker_state(build_model(config), TemplateSet(templates or config.branding.templates), root,
-                                 os.getppid()))
+                                 os.getppid(), stop))
 
 
-def _render_key(key: tuple[str, str]) -> bytes:
-    locale_kit, document = _WORKER["documents"][key]
-    return _render(document, locale_kit, _WORKER["templates"])
+def _render_keys(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], bytes]]:
+    documents, templates = _WORKER["documents"], _WORKER["templates"]
+    return [(key, _render(documents[key][1], documents[key][0], templates)) for key in keys
+            if not _WORKER["stop"].is_set()]
 
 
 def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:
-    documents, templates, root = _WORKER["documents"], _WORKER["templates"], _WORKER["root"]
-    entries = []
-    for key in keys:
-        if os.getppid() != _WORKER["build"]:
-            os._exit(1)  # the build was killed (this worker now has another parent): write no more
-        entries.append(_write_one(root, *documents[key], templates))
+    documents, templates = _WORKER["documents"], _WORKER["templates"]
+    entries: list[ManifestEntry] = []
+    with _Files(_WORKER["root"], entries) as files:
+        for key in keys:
+            if os.getppid() != _WORKER["build"]:
+                os._exit(1)  # the build was killed (this worker now has another parent): write no more
+            if _WORKER["stop"].is_set():
+                break
+            locale_kit, document = documents[key]
+            files.write(locale_kit, document, _render(document, locale_kit, templates))
     return entries
 
 

@@ -144,7 +144,7 @@ def test_a_file_that_does_not_convert_is_named(tmp_path):
 
 
 def test_libreoffice_is_started_once_for_the_whole_build(tmp_path, soffice_starts):
-    report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True)
+    report = build(load_config(EXAMPLE), tmp_path / "out", pdf=True, jobs=1)
     assert len([p for p in report.files if p.suffix == ".pdf"]) == 69  # 48 documents, 12 kit packs, 9 leader packs
     assert soffice_starts.read_text().count("start") == 1
 

@@ -28,11 +28,6 @@ def test_two_builds_are_byte_identical(tmp_path, example_build):
     assert first == second
 
 
-def test_two_workers_build_the_same_bytes(tmp_path, example_build):
-    shared = build(load_config(EXAMPLE), tmp_path / "two", jobs=2)
-    assert digests(shared.root) == digests(example_build.root)
-
-
 def test_a_broken_template_found_by_a_worker_is_reported_and_writes_nothing(tmp_path, run):
     broken = word_template(tmp_path / "theme" / "dialogue-guide.docx", "{{ leader.nmae }}").parent
     result = run("build", EXAMPLE, "--out", tmp_path / "out", "--templates", broken, "-j", "2")

@@ -72,6 +72,40 @@ def test_the_charts_hold_the_input_after_the_anonymity_rule(results_build):
     assert unit_series["2026"] == pytest.approx([(80 + 50 + 67.5) / 3, (80 + 50 + 72.5) / 3])
 
 
+def test_each_chart_carries_its_data_as_a_workbook_excel_opens(results_build, tmp_path):
+    """PowerPoint's "Edit Data" opens the workbook inside the chart: the same categories,
+    series and values as the chart, in the chart's number format, and a workbook the Open
+    XML checks find nothing wrong with."""
+    import io
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    deck = Presentation(str(results_build.root / "da" / "30-results-meeting.pptx"))
+    charts = _charts(deck)
+    workbooks = tmp_path / "workbooks"
+    workbooks.mkdir()
+    for number, chart in enumerate(charts):
+        blob = chart.part.chart_workbook.xlsx_part.blob
+        (workbooks / f"chart{number}.xlsx").write_bytes(blob)
+        sheet = load_workbook(io.BytesIO(blob)).active
+        categories = list(chart.plots[0].categories)
+        assert [sheet.cell(row, 1).value for row in range(2, len(categories) + 2)] == categories
+        for column, series in enumerate(chart.plots[0].series, start=2):
+            assert sheet.cell(1, column).value == series.name
+            cells = [sheet.cell(row, column) for row in range(2, len(categories) + 2)]
+            assert [cell.value for cell in cells] == pytest.approx(list(series.values))
+            assert {cell.number_format for cell in cells} == {"0.0"}
+    audit = subprocess.run([str(Path(sys.executable).parent / "openxml-audit"), "--recursive", "--output", "json",
+                            str(workbooks)], capture_output=True, text=True)
+    reports = json.loads(audit.stdout)
+    assert len(reports) == len(charts) == 2
+    assert [error for report in reports for error in report["errors"]] == []
+
+
 def test_the_highlights_are_computed_and_localised(survey_config, tmp_path):
     config = load_config(survey_config())
     deck = Presentation(str(build(config, tmp_path / "o").root / "sv" / "30-results-meeting.pptx"))

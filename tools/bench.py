@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Print DESIGN.md's performance figures, each next to a floor measured in the same run.
+"""Print the performance figures, each as a ratio to a floor measured in the same run.
 
 Machines here are noisy, so every figure is also given as a ratio to a floor taken now:
 python-docx / python-pptx opening and saving the same template unchanged (per document), importing the
-Office libraries (per process), and starting Python (for the CLI).
+Office libraries (per process), starting Python (for the CLI), and the same build with ``-j 1``.
+A figure and its floor are measured in turns, so a busy spell slows both.
 
-    make bench            # or: .venv/bin/python tools/bench.py [--pdf]
+    make bench            # or: .venv/bin/python tools/bench.py [--no-pdf] [--no-leaders]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import shutil
 import statistics
 import subprocess
@@ -23,74 +25,75 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config" / "example.yaml"
 KITBUILDER = Path(sys.executable).parent / "kitbuilder"
+#: Leaders in the personalised-document figures.
+IN_PROCESS, LEADER_COUNTS = 300, (1000, 5000)
+
+Row = tuple[str, str, str, str]
 
 
-def median_seconds(action, repeat: int) -> float:
-    times = []
+def seconds_of(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def in_turns(repeat: int, *actions) -> list[float]:
+    """The median seconds of each action, the actions run in turns ``repeat`` times."""
+    times: list[list[float]] = [[] for _ in actions]
     for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for action, measured in zip(actions, times):
+            measured.append(seconds_of(action))
+    return [statistics.median(measured) for measured in times]
 
 
-def wall(command: list[str], repeat: int = 3) -> float:
-    return median_seconds(lambda: subprocess.run(command, check=True, capture_output=True), repeat)
+def command(*args: str):
+    return lambda: subprocess.run(list(args), check=True, capture_output=True)
 
 
-def pdf_figures(whole: float) -> list[tuple[str, str, str, str]]:
-    """The example kit with PDF: converted afresh by 1 and 2 LibreOffice processes, then
-    rebuilt unchanged (every PDF is current and reused)."""
-    from pypdf import PdfReader
-
-    rows = []
-    for jobs, goal in ((1, "12 s"), (2, "6-7 s"), (2, None)):
-        def with_pdf(out: Path) -> None:
-            subprocess.run([str(KITBUILDER), "-q", "build", str(EXAMPLE), "--out", str(out), "--pdf", "-j", str(jobs)],
-                           check=True, capture_output=True)
-
-        times = []
-        for _ in range(2):
-            with tempfile.TemporaryDirectory() as work:
-                out = Path(work)
-                if goal is None:  # a rebuild with nothing changed
-                    with_pdf(out)
-                started = time.perf_counter()
-                with_pdf(out)
-                times.append(time.perf_counter() - started)
-                # each document's own PDF (the print packs repeat the same pages)
-                pages = sum(len(PdfReader(p).pages) for p in out.rglob("*.pdf") if "pack" not in p.as_posix())
-        seconds = statistics.median(times)
-        if goal is None:
-            rows.append(("rebuild + PDF, nothing changed (PDFs reused)", f"{seconds:.2f} s", f"{whole:.2f} s (no PDF)",
-                         f"{seconds / whole:.2f}x"))
-        else:
-            rows.append((f"full build + PDF, {jobs} converter(s), {pages} pages", f"{seconds:.2f} s",
-                         f"{whole:.2f} s (no PDF)", f"{(seconds - whole) / pages * 1000:.0f} ms/page (goal <= {goal})"))
-    return rows
+def ratio(value: float, floor: float, goal: str = "") -> str:
+    return f"{value / floor:.2f}x ({goal})" if goal else f"{value / floor:.2f}x"
 
 
-def leaders_batch(count: int, jobs: int) -> tuple[float, int]:
-    """Build ``count`` personalised dialogue guides; seconds and the largest process's peak KB."""
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        lines = ["name;unit;manager;email;meeting"] + [
-            f"Leder {i} Ærø;Enhed {i % 40};Chef {i % 60};leder{i}@example.org;2027-03-{1 + i % 28:02d}T{8 + i % 8:02d}:00"
-            for i in range(count)]
-        (folder / "leaders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (folder / "kit.yaml").write_text("organisation: {name: Bench, short_name: bench}\nlocales: [da]\n"
-                                         "kits: [leader-dialogue]\nleaders_file: leaders.csv\n", encoding="utf-8")
-        probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-                 "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-                 "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-        out = subprocess.run([sys.executable, "-c", probe, str(KITBUILDER), "-q", "build", str(folder / "kit.yaml"),
-                              "--out", str(folder / "out"), "-j", str(jobs)], check=True, capture_output=True,
-                             text=True).stdout.split()
-        return float(out[0]), int(out[1])
+def write_leaders_kit(folder: Path, count: int) -> Path:
+    lines = ["name;unit;manager;email;meeting"] + [
+        f"Leder {i} Ærø;Enhed {i % 40};Chef {i % 60};leder{i}@example.org;2027-03-{1 + i % 28:02d}T{8 + i % 8:02d}:00"
+        for i in range(count)]
+    (folder / "leaders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "kit.yaml").write_text("organisation: {name: Bench, short_name: bench}\nlocales: [da]\n"
+                                     "kits: [leader-dialogue]\nleaders_file: leaders.csv\n", encoding="utf-8")
+    return folder / "kit.yaml"
 
 
-def results_deck(repeat: int) -> tuple[float, float]:
-    """Render the results deck for 40 units × 12 areas × 2 periods; (seconds, pptx floor)."""
+def document_figures(repeat: int) -> tuple[list[Row], dict[str, float]]:
+    """Each template's document rendered in this process against its template's open + save;
+    returns the rows and the floors by document id."""
+    from docx import Document
+    from pptx import Presentation
+
+    from kitbuilder import build_model, load_config
+    from kitbuilder.render import render_document
+    from kitbuilder.templates import TemplateSet
+
+    danish = build_model(load_config(EXAMPLE)).locales[0]
+    templates = TemplateSet()
+    # one of each template (the first personalised copy stands for all)
+    documents = list({d.id: d for d in reversed(danish.documents) if d.format in {"docx", "pptx"}}.values())[::-1]
+    opener = {"docx": Document, "pptx": Presentation}
+    rows, floors = [], {}
+    for document in documents:
+        path = templates.resolve(document.template, danish.locale)
+        render_document(document, danish, path)  # this process's first document of a template prepares it
+        seconds, floors[document.id] = in_turns(
+            repeat, lambda: render_document(document, danish, path),
+            lambda: opener[document.format](str(path)).save(io.BytesIO()))
+        goal = "goal <= 2x" if document.format == "docx" else "goal <= 3x"
+        rows.append((f"render {document.file_name.split('/')[0]}", f"{seconds * 1000:.1f} ms",
+                     f"{floors[document.id] * 1000:.1f} ms", ratio(seconds, floors[document.id], goal)))
+    return rows, floors
+
+
+def results_deck(repeat: int) -> Row:
+    """The results deck for 40 units × 12 areas × 2 periods against its master's open + save."""
     from pptx import Presentation
 
     from kitbuilder import build_model, load_config
@@ -108,9 +111,10 @@ def results_deck(repeat: int) -> tuple[float, float]:
         locale_kit = build_model(load_config(folder / "kit.yaml")).locales[0]
         document = next(d for d in locale_kit.documents if d.id == "results-meeting")
         template = TemplateSet().resolve(document.template, "da")
-        seconds = median_seconds(lambda: render_document(document, locale_kit, template), repeat)
-        floor = median_seconds(lambda: Presentation(str(template)).save(io.BytesIO()), repeat)
-        return seconds, floor
+        seconds, floor = in_turns(repeat, lambda: render_document(document, locale_kit, template),
+                                  lambda: Presentation(str(template)).save(io.BytesIO()))
+        return ("results deck, 40 units x 12 areas x 2 periods", f"{seconds * 1000:.1f} ms", f"{floor * 1000:.1f} ms",
+                ratio(seconds, floor, "goal <= 3x"))
 
 
 def web_figures(repeat: int) -> list[tuple[str, str, str, str]]:
@@ -151,81 +155,146 @@ def web_figures(repeat: int) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice figure")
-    parser.add_argument("--no-leaders", action="store_true", help="skip the 100 / 1,000 leaders figures")
-    parser.add_argument("--no-web", action="store_true", help="skip the web app's figures")
-    opts = parser.parse_args()
-
+def guides_in_process(count: int, repeat: int) -> Row:
+    """``count`` personalised guides and their calendar files rendered in one process, against
+    the guide template's open + save ``count`` times."""
     from docx import Document
-    from pptx import Presentation
 
     from kitbuilder import build_model, load_config
     from kitbuilder.render import render_document
     from kitbuilder.templates import TemplateSet
 
-    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory() as work:
+        locale_kit = build_model(load_config(write_leaders_kit(Path(work), count))).locales[0]
+        guides = [d for d in locale_kit.documents if d.id == "dialogue-guide"]
+        template = TemplateSet().resolve(guides[0].template, "da")
+
+        def render_all() -> None:
+            for document in guides:
+                render_document(document, locale_kit, template if document.format == "docx" else None)
+
+        render_all()  # the build's first guide and calendar prepare what every later one shares
+        seconds, floor = in_turns(max(1, repeat // 3), render_all,
+                                  lambda: [Document(str(template)).save(io.BytesIO()) for _ in range(count)])
+        return (f"{count} guides + .ics, rendered in one process", f"{seconds:.2f} s", f"{floor:.2f} s (floor x n)",
+                ratio(seconds, floor, "goal <= 1.8x"))
+
+
+def kit_figures(repeat: int, floors: dict[str, float], pdf: bool) -> list[Row]:
+    """The example kit built by the CLI: by default and with -j 1, in turns."""
+    from kitbuilder import build_model, load_config
+
     kit = build_model(load_config(EXAMPLE))
-    templates = TemplateSet()
-    danish = kit.locales[0]
-    # one of each template (the first personalised copy stands for all)
-    documents = list({d.id: d for d in reversed(danish.documents) if d.format in {"docx", "pptx"}}.values())[::-1]
-
-    # floors: python-docx / python-pptx opening and saving each template unchanged
-    opener = {"docx": Document, "pptx": Presentation}
-    floors = {}
-    for document in documents:
-        path = templates.resolve(document.template, danish.locale)
-        floors[document.id] = median_seconds(
-            lambda p=path, o=opener[document.format]: o(str(p)).save(io.BytesIO()), opts.repeat)
-    for document in documents:
-        path = templates.resolve(document.template, danish.locale)
-        seconds = median_seconds(lambda d=document, p=path: render_document(d, danish, p), opts.repeat)
-        floor = floors[document.id]
-        rows.append((f"render {document.file_name.split('/')[0]}", f"{seconds * 1000:.0f} ms", f"{floor * 1000:.0f} ms",
-                     f"{seconds / floor:.2f}x (goal <= 3x)"))
-
-    python = [sys.executable, "-c", "pass"]
-    imports = [sys.executable, "-c", "import docx, pptx, docxtpl, babel"]
-    start_floor = wall(python, 5)
-    import_floor = wall(imports, 3) - start_floor
-    helps = wall([str(KITBUILDER), "--help"], 5)
-    rows.append(("kitbuilder --help", f"{helps:.2f} s", f"{start_floor:.2f} s (python)",
-                 f"{helps / start_floor:.1f}x (goal < 0.3 s)"))
-
+    office = sum(1 for locale in kit.locales for d in locale.documents if d.format != "ics")
+    files = sum(len(locale.documents) for locale in kit.locales)
+    start_floor, imports = in_turns(5, command(sys.executable, "-c", "pass"),
+                                    command(sys.executable, "-c", "import docx, pptx, docxtpl, babel"))
+    import_floor = imports - start_floor
+    (helps,) = in_turns(5, command(str(KITBUILDER), "--help"))
+    floor = start_floor + import_floor + office * statistics.mean(floors.values())
+    rows = [("import docx, pptx, docxtpl, babel", f"{import_floor:.2f} s", "", "(floor)"),
+            ("kitbuilder --help", f"{helps:.2f} s", f"{start_floor:.2f} s (python)", "(goal < 0.3 s)")]
     with tempfile.TemporaryDirectory() as out:
-        files = sum(len(locale.documents) for locale in kit.locales)
-        whole = wall([str(KITBUILDER), "-q", "build", str(EXAMPLE), "--out", out], 3)
-        office = sum(1 for locale in kit.locales for d in locale.documents if d.format != "ics")
-        floor = start_floor + import_floor + office * statistics.mean(floors.values())
-        rows.append((f"full build, {files} files, 1 process", f"{whole:.2f} s", f"{floor:.2f} s",
-                     f"{whole / floor:.2f}x (goal <= 2.5 s)"))
-        shared = wall([str(KITBUILDER), "-q", "build", str(EXAMPLE), "--out", out, "-j", "2"], 3)
-        rows.append((f"full build, {files} files, 2 workers", f"{shared:.2f} s", f"{floor:.2f} s",
-                     f"{shared / floor:.2f}x (goal about 1.5 s)"))
-        if not opts.no_pdf and shutil.which("soffice"):
-            rows += pdf_figures(whole)
-    rows.insert(0, ("import docx, pptx, docxtpl, babel", f"{import_floor:.2f} s", "", "(floor, ~0.25 s)"))
-    seconds, floor = results_deck(opts.repeat)
-    rows.append(("results deck, 40 units x 12 areas x 2 periods", f"{seconds * 1000:.0f} ms", f"{floor * 1000:.0f} ms",
-                 f"{seconds / floor:.1f}x (goal <= 3x)"))
+        build = [str(KITBUILDER), "-q", "build", str(EXAMPLE), "--out", out]
+        default, single = in_turns(repeat, command(*build), command(*build, "-j", "1"))
+        cores = len(os.sched_getaffinity(0))
+        rows += [(f"full example kit, {files} files, default (-j {cores})", f"{default:.2f} s", f"{floor:.2f} s",
+                  ratio(default, floor, "goal <= 2x")),
+                 (f"full example kit, {files} files, -j 1", f"{single:.2f} s", f"{floor:.2f} s",
+                  ratio(single, floor)),
+                 ("default build against -j 1", f"{default:.2f} s", f"{single:.2f} s (-j 1)",
+                  ratio(default, single, f"goal <= 0.7x on 2 cores; {cores} here"))]
+        if pdf and shutil.which("soffice"):
+            rows += pdf_figures(single)
+    return rows
+
+
+def pdf_figures(whole: float) -> list[Row]:
+    """The example kit with PDF: converted afresh by 1 and 2 LibreOffice processes, then
+    rebuilt unchanged (every PDF is current and reused)."""
+    from pypdf import PdfReader
+
+    rows = []
+    for jobs, goal in ((1, "12 s"), (2, "6-7 s"), (2, None)):
+        def with_pdf(out: Path) -> None:
+            subprocess.run([str(KITBUILDER), "-q", "build", str(EXAMPLE), "--out", str(out), "--pdf", "-j", str(jobs)],
+                           check=True, capture_output=True)
+
+        times = []
+        for _ in range(2):
+            with tempfile.TemporaryDirectory() as work:
+                out = Path(work)
+                if goal is None:  # a rebuild with nothing changed
+                    with_pdf(out)
+                times.append(seconds_of(lambda: with_pdf(out)))
+                # each document's own PDF (the print packs repeat the same pages)
+                pages = sum(len(PdfReader(p).pages) for p in out.rglob("*.pdf") if "pack" not in p.as_posix())
+        seconds = statistics.median(times)
+        if goal is None:
+            rows.append(("rebuild + PDF, nothing changed (PDFs reused)", f"{seconds:.2f} s", f"{whole:.2f} s (no PDF)",
+                         f"{seconds / whole:.2f}x"))
+        else:
+            rows.append((f"full build + PDF, {jobs} converter(s), {pages} pages", f"{seconds:.2f} s",
+                         f"{whole:.2f} s (no PDF)", f"{(seconds - whole) / pages * 1000:.0f} ms/page (goal <= {goal})"))
+    return rows
+
+
+def leaders_batch(count: int, *jobs: str) -> tuple[float, int]:
+    """Build ``count`` personalised guides with their .ics; the seconds and the peak memory
+    (KB) of the largest process (the build or a worker)."""
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        config = write_leaders_kit(folder, count)
+        probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                 "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+                 "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        out = subprocess.run([sys.executable, "-c", probe, str(KITBUILDER), "-q", "build", str(config),
+                              "--out", str(folder / "out"), *jobs], check=True, capture_output=True,
+                             text=True).stdout.split()
+        return float(out[0]), int(out[1])
+
+
+def leaders_figures(guide_floor: float) -> list[Row]:
+    """Guides per second and peak memory at each of :data:`LEADER_COUNTS`, by default, and
+    the first count's default build against -j 1."""
+    rows, default = [], {}
+    for count in LEADER_COUNTS:
+        default[count], peak_kb = leaders_batch(count)
+        floor = guide_floor * count
+        rows.append((f"{count} guides + .ics, default build", f"{default[count]:.1f} s", f"{floor:.1f} s (floor x n)",
+                     f"{default[count] / floor:.2f}x; {count / default[count]:.0f} guides/s; "
+                     f"peak {peak_kb / 1024:.0f} MB (largest process)"))
+    count = LEADER_COUNTS[0]
+    single, _ = leaders_batch(count, "-j", "1")
+    rows.append((f"{count} guides: default build against -j 1", f"{default[count]:.1f} s", f"{single:.1f} s (-j 1)",
+                 ratio(default[count], single, "goal <= 0.7x on 2 cores")))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-pdf", action="store_true", help="skip the LibreOffice figures")
+    parser.add_argument("--no-leaders", action="store_true", help="skip the 1,000 / 5,000 leaders figures")
+    parser.add_argument("--no-web", action="store_true", help="skip the web app's figures")
+    opts = parser.parse_args()
+
+    load_before = os.getloadavg()[0]
+    rows, floors = document_figures(opts.repeat)
+    rows.append(results_deck(opts.repeat))
+    rows.append(guides_in_process(IN_PROCESS, opts.repeat))
+    rows += kit_figures(5, floors, pdf=not opts.no_pdf)
     if not opts.no_leaders:
-        guide_floor = floors["dialogue-guide"] if "dialogue-guide" in floors else None
-        for count in (100, 1000):
-            seconds, peak = leaders_batch(count, jobs=2)
-            rows.append((f"{count} dialogue guides (+ .ics), 2 jobs", f"{seconds:.1f} s",
-                         f"{guide_floor * count:.1f} s (floor x n)" if guide_floor else "",
-                         f"{count / seconds:.0f} guides/s (goal >= 25), peak {peak / 1024:.0f} MB/process"))
+        rows += leaders_figures(floors["dialogue-guide"])
 
     if not opts.no_web:
         rows += web_figures(opts.repeat)
-
-    widths = [max(len(row[i]) for row in rows + [("figure", "time", "floor", "ratio")]) for i in range(4)]
     header = ("figure", "time", "floor", "ratio")
+    widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
     for row in (header, tuple("-" * w for w in widths), *rows):
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    print(f"\n{len(os.sched_getaffinity(0))} usable cores; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (other processes slow the default build's workers most)")
     return 0
 
 

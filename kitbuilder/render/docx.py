@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from ..errors import Problem, TemplateError
 from ..names import display_path
 from ..model import Document, LocaleKit
-from .package import BUILD_TIME, normalise_package
+from .package import BUILD_TIME, docx_members, write_package
 
 __all__ = ["broken_tag", "render_docx", "template_context"]
 
@@ -90,9 +90,7 @@ def render_docx(document: Document, locale_kit: LocaleKit, template: Path) -> by
     _apply_paper(word, locale_kit.paper, document.sheet)
     _apply_branding(word, locale_kit)
     _set_properties(word, document, locale_kit)
-    buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalise_package(buffer.getvalue())
+    return write_package(docx_members(word.part.package))
 
 
 def broken_tag(exc: jinja2.TemplateSyntaxError) -> str:

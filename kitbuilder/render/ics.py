@@ -7,6 +7,7 @@ included), and the file is the same every build (fixed DTSTAMP, stable UIDs).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import icalendar
 
@@ -37,5 +38,21 @@ def render_ics(document: Document) -> bytes:
         for person in event.attendees:
             entry.add("attendee", f"mailto:{person.email}", parameters={"CN": person.name, "ROLE": "REQ-PARTICIPANT"})
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return _with_timezones(calendar)
+
+
+def _with_timezones(calendar: icalendar.Calendar) -> bytes:
+    """``calendar``'s bytes with a VTIMEZONE for each time zone its events use.
+
+    Building and serialising a VTIMEZONE costs more than the rest of the file, and it is
+    the same in every file of a build: each zone's is made once per process and placed
+    before the first event, where ``add_missing_timezones`` puts it.
+    """
+    zones = b"".join(_timezone(tzid) for tzid in sorted(calendar.get_missing_tzids()))
+    head, first_event, rest = calendar.to_ical().partition(b"BEGIN:VEVENT\r\n")
+    return head + zones + first_event + rest
+
+
+@lru_cache(maxsize=None)
+def _timezone(tzid: str) -> bytes:
+    return icalendar.Timezone.from_tzid(tzid).to_ical()

@@ -125,8 +125,14 @@ def _fitting_prefix(text: str, metrics: FontMetrics, limit_units: float) -> int:
 def text_height(paragraphs: list[str], metrics: FontMetrics, size_pt: float, width_pt: float,
                 space_after_pt: float = 0.0) -> float:
     """The height, in points, of ``paragraphs`` wrapped to ``width_pt``."""
-    lines = sum(len(wrap(p, metrics, size_pt, width_pt)) for p in paragraphs)
+    lines = sum(_line_count(p, metrics, size_pt, width_pt) for p in paragraphs)
     return lines * size_pt * LINE_SPACING + space_after_pt * max(len(paragraphs) - 1, 0)
+
+
+@lru_cache(maxsize=8192)
+def _line_count(paragraph: str, metrics: FontMetrics, size_pt: float, width_pt: float) -> int:
+    # a list too long for one slide is measured again with every item added, at every size tried
+    return len(wrap(paragraph, metrics, size_pt, width_pt))
 
 
 def fit_size(paragraphs: list[str], metrics: FontMetrics, width_pt: float, height_pt: float,
