@@ -30,11 +30,7 @@ from kitbuilder.writer import read_manifest_inputs
 from .conftest import SEND_ADDRESSES, SEND_KIT, SEND_LEADERS
 from .smtpserver import PASSWORD, USER, Server
 
-pytestmark = [pytest.mark.office,
-              # aiosmtpd's own AUTH code still sets the attribute it deprecates, and it takes an
-              # implicit TLS connection for an unencrypted one when it warns about AUTH
-              pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),
-              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
+pytestmark = pytest.mark.office
 
 @dataclass
 class Workspace:

@@ -164,7 +164,7 @@ def draft(project: Project, config: Config, stem: str) -> dict:
         raise NotFound(f"no leader with an e-mail address and the files {stem!r}")
     message = compose(config, outgoing, send_log)
     return {"leader": outgoing.leader.name, "locale": outgoing.locale_kit.locale,
-            **{name.lower().replace("-", "_"): str(message[name]) for name in _HEADERS if message[name]},
+            **{name.lower().replace("-", "_"): str(message[name] or "") for name in _HEADERS},
             "body": message.get_body(("plain",)).get_content(), "attachments": _attachments(message)}
 
 
