@@ -6,6 +6,7 @@ import difflib
 import io
 import json
 import re
+import shlex
 import shutil
 import time
 import zipfile
@@ -796,6 +797,22 @@ def test_sending_runs_in_the_background_once_per_leader_and_a_second_send_sends_
     assert client.post("/projects/fjordby/send", headers=JSON).status_code == 202
     again = wait_for_send(client, "fjordby")
     assert again["state"] == "done" and again["sent"] == [] and len(starttls.inbox.received) == 6
+    # the send log's word on each leader: here as a run killed while handing over an e-mail and
+    # a refused address would have left it
+    log_file = folder / "output" / "fjordby" / "sent.json"
+    log = json.loads(log_file.read_text(encoding="utf-8"))
+    log["messages"][0]["status"] = "sending"
+    log["messages"][1].update(status="refused", refused={"karin@fjordby.example": "550 5.1.1 No such mailbox here"})
+    log_file.write_text(json.dumps(log), encoding="utf-8")
+    first, second = (entry["leader"] for entry in log["messages"][:2])
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text)
+    in_doubt = section[section.index('id="send-in-doubt"'):]
+    assert "If the e-mail did not arrive" in in_doubt
+    assert str(escape(shlex.join(["kitbuilder", "send", "kitbuilder.yaml", "--out", "output", "--resend", "--leader",
+                                  first]))) in in_doubt
+    row = section[section.index(f"<th scope=\"row\">{second}</th>"):]
+    assert "Refused " in row[:row.index("</tr>")] and "550 5.1.1 No such mailbox here" in row[:row.index("</tr>")]
+    assert client.get("/projects/fjordby/send", headers=JSON).json()["plan"]["to_send"] == 1
 
 
 @pytest.mark.office

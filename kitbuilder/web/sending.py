@@ -10,8 +10,9 @@ SMTP password never passes through the app: the server only checks that
 
 from __future__ import annotations
 
+import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
@@ -95,10 +96,7 @@ class SendingPlan:
         return not (self.reason or self.problems or self.password_missing)
 
     def json(self) -> dict:
-        return {"ready": self.ready, "reason": self.reason, "problems": self.problems,
-                "password_missing": self.password_missing, "password_variable": self.password_variable,
-                "leaders": self.leaders, "without_address": self.without_address, "to_send": self.to_send,
-                "changed": self.changed}
+        return {"ready": self.ready, **asdict(self)}
 
 
 def sending_plan(project: Project, config: Config, url: str) -> SendingPlan | None:
@@ -133,6 +131,9 @@ def sending_plan(project: Project, config: Config, url: str) -> SendingPlan | No
             "calendar": outgoing.calendar.relative_to(root).as_posix(),
             "standing": standing.get(leader.name, "send"), "last": _outcome(send_log.latest(leader.name)),
             "preview": f"{url}/send/preview/{quote(outgoing.person.stem)}"})
+        if view.leaders[-1]["standing"] == "in_doubt":  # sent again only when asked by name, as the command line says
+            view.leaders[-1]["command"] = shlex.join(["kitbuilder", "send", CONFIG_NAME, "--out", OUTPUT_FOLDER,
+                                                      "--resend", "--leader", leader.name])
     view.without_address, view.to_send, view.changed = plan.without_address, len(plan.outgoing), len(plan.changed)
     return view
 
