@@ -757,7 +757,8 @@ def test_a_preview_is_the_email_a_dry_run_writes(client, workspace, built_to_sen
     [draft] = [message for message in drafts if "karin@" in str(message["To"])]
     assert (preview["subject"], preview["to"], preview["locale"]) == (draft["Subject"], str(draft["To"]), "sv")
     assert preview["body"] == draft.get_body(("plain",)).get_content()
-    assert [part["name"] for part in preview["attachments"]] == [part.get_filename() for part in draft.iter_attachments()]
+    assert [part["name"] for part in preview["attachments"]] == \
+        [part.get_filename() for part in draft.iter_attachments()]
     page = client.get(karin["preview"], headers={"Accept-Language": "sv"}).text
     assert f'<dd id="email-subject">{escape(draft["Subject"])}</dd>' in page
     assert "ingenting har skickats än" in page

@@ -257,8 +257,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         sending=sending.json(),
         send_plan=sending_plan(project, check.config, _project_url(project))
         if check.config is not None and text == saved and not sending.running else None,
-        when=lambda stamp: format_datetime(dt.datetime.fromisoformat(stamp), "short", tzinfo=get_timezone(ui.timezone),
-                                           locale=ui.babel),
+        when=lambda stamp: format_datetime(dt.datetime.fromisoformat(stamp), "short",
+                                           tzinfo=get_timezone(ui.timezone), locale=ui.babel),
     )
     return _page(request, "project.html", status, **context)
 

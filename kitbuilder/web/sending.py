@@ -120,20 +120,19 @@ def sending_plan(project: Project, config: Config, url: str) -> SendingPlan | No
     except SendError as exc:
         view.problems = [project.relative_text(exc.message)]
         return view
-    standing = {**{entry.leader: "already_sent" for entry in plan.already_sent},
-                **{entry.leader: "changed" for entry in plan.changed},
-                **{entry.leader: "in_doubt" for entry in plan.in_doubt}}
+    standing = {entry.leader.casefold(): name for name in ("already_sent", "changed", "in_doubt")
+                for entry in getattr(plan, name)}
     for outgoing in plan.addressed:
         leader = outgoing.leader
-        view.leaders.append({
-            "name": leader.name, "address": leader.email, "cc": outgoing.cc, "locale": outgoing.locale_kit.locale,
-            "pack": outgoing.pack.relative_to(root).as_posix(),
-            "calendar": outgoing.calendar.relative_to(root).as_posix(),
-            "standing": standing.get(leader.name, "send"), "last": _outcome(send_log.latest(leader.name)),
-            "preview": f"{url}/send/preview/{quote(outgoing.person.stem)}"})
-        if view.leaders[-1]["standing"] == "in_doubt":  # sent again only when asked by name, as the command line says
-            view.leaders[-1]["command"] = shlex.join(["kitbuilder", "send", CONFIG_NAME, "--out", OUTPUT_FOLDER,
-                                                      "--resend", "--leader", leader.name])
+        row = {"name": leader.name, "address": leader.email, "cc": outgoing.cc, "locale": outgoing.locale_kit.locale,
+               "pack": outgoing.pack.relative_to(root).as_posix(),
+               "calendar": outgoing.calendar.relative_to(root).as_posix(),
+               "standing": standing.get(leader.name.casefold(), "send"), "last": _outcome(send_log.latest(leader.name)),
+               "preview": f"{url}/send/preview/{quote(outgoing.person.stem)}"}
+        if row["standing"] == "in_doubt":  # sent again only when asked by name, as the command line says
+            row["command"] = shlex.join(["kitbuilder", "send", CONFIG_NAME, "--out", OUTPUT_FOLDER, "--resend",
+                                         "--leader", leader.name])
+        view.leaders.append(row)
     view.without_address, view.to_send, view.changed = plan.without_address, len(plan.outgoing), len(plan.changed)
     return view
 
