@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -225,16 +224,14 @@ def send(config: Path, out_dir: Path, leader: str | None, dry_run: Path | None, 
             for address, answer in refused.items()))
 
 
-#: Where ``kitbuilder send`` finds the SMTP password when it may not ask.
-PASSWORD_VARIABLE = "KITBUILDER_SMTP_PASSWORD"
-
-
 def _smtp_password(settings) -> str | None:
     """The password for ``mail.username``: from the environment, else asked for on a terminal."""
-    if settings.mail is None or not settings.mail.username:
+    from .send import PASSWORD_VARIABLE, environment_password, needs_password
+
+    if not needs_password(settings):
         return None
-    if os.environ.get(PASSWORD_VARIABLE):
-        return os.environ[PASSWORD_VARIABLE]
+    if password := environment_password(settings):
+        return password
     if sys.stdin.isatty():
         return click.prompt(f"Password for {settings.mail.username} at {settings.mail.host}", hide_input=True,
                             err=True)

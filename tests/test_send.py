@@ -1,14 +1,13 @@
 """kitbuilder send, against a real SMTP server on 127.0.0.1 (aiosmtpd, see smtpserver.py).
 
-The kit is built once with PDFs; each test copies it, adds the server to the config's mail:
-section (which leaves the build current: the manifest's config hash leaves mail settings
-out) and reads back what the server received: recipients, text, attachments, invitations.
+The kit is built once with PDFs (conftest.py); each test copies it, adds the server to the
+config's mail: section (which leaves the build current: the manifest's config hash leaves
+mail settings out) and reads back what the server received: recipients, text, attachments, invitations.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -28,47 +27,10 @@ from kitbuilder.pipeline import build_model
 from kitbuilder.send import send
 from kitbuilder.writer import read_manifest_inputs
 
-from .smtpserver import PASSWORD, USER, Certificates, Server
+from .conftest import SEND_ADDRESSES, SEND_KIT, SEND_LEADERS
+from .smtpserver import PASSWORD, USER, Server
 
-pytestmark = [pytest.mark.office,
-              # aiosmtpd's own AUTH code still sets the attribute it deprecates, and it takes an
-              # implicit TLS connection for an unencrypted one when it warns about AUTH
-              pytest.mark.filterwarnings("ignore:Session.login_data is deprecated"),
-              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
-
-LEADERS = """name,unit,manager,email,manager_email,meeting,place,locale
-Jens Ærø,Vej og Park,Anne Østergaard,jens@fjordby.example,anne@fjordby.example,2027-03-02T10:00,"Rådhuset, lokale 3",da
-Karin Öström,Borgerservice,Anne Østergaard,karin@fjordby.example,,2027-03-03T09:30,,sv
-Sigrid Håkonsen,Skole og Dagtilbud,Lars Bech,sigrid@fjordby.example,lars@fjordby.example,2027-03-04T13:00,Skolevej 12,
-Ole Uden Adresse,Skole,Lars Bech,,,,,
-Per Lund,IT,Lars Bech,per@fjordby.example,lars@fjordby.example,,,da
-Åsa Berg,HR,Anne Østergaard,asa@fjordby.example,,2027-03-05T09:00,,sv
-Mikkel Holm,Kultur,Lars Bech,mikkel@fjordby.example,,2027-03-08T11:00,,da
-"""
-KIT = """organisation: {name: Fjordby Kommune, short_name: fjordby}
-locales: [da, sv]
-kits: [leader-dialogue]
-leaders_file: leaders.csv
-dialogue: {place: Mødelokale 1, follow_up_months: [2, 4]}
-"""
-ADDRESSED = ["jens@fjordby.example", "karin@fjordby.example", "sigrid@fjordby.example", "per@fjordby.example",
-             "asa@fjordby.example", "mikkel@fjordby.example"]
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The kit built with PDFs, in a folder of its own: kit.yaml, leaders.csv, out/."""
-    folder = tmp_path_factory.mktemp("built")
-    (folder / "leaders.csv").write_text(LEADERS, encoding="utf-8")
-    (folder / "kit.yaml").write_text(KIT, encoding="utf-8")
-    build(load_config(folder / "kit.yaml"), folder / "out", pdf=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def certificates(tmp_path_factory) -> Certificates:
-    return Certificates(tmp_path_factory.mktemp("tls"))
-
+pytestmark = pytest.mark.office
 
 @dataclass
 class Workspace:
@@ -77,7 +39,7 @@ class Workspace:
 
     @property
     def out(self) -> Path:
-        return self.folder / "out"
+        return self.folder / "output"
 
     @property
     def root(self) -> Path:
@@ -91,31 +53,17 @@ class Workspace:
 
 
 @pytest.fixture
-def workspace(built, tmp_path):
+def workspace(built_to_send, tmp_path):
     """A copy of the build; ``workspace(server, extra)`` writes send.yaml for that server."""
     folder = tmp_path / "kit"
-    shutil.copytree(built, folder)
+    shutil.copytree(built_to_send, folder)
 
     def make(server: Server, extra: str = "", **mail: str) -> Workspace:
         config = folder / "send.yaml"
-        config.write_text(KIT + server.mail_section(**mail) + extra, encoding="utf-8")
+        config.write_text(SEND_KIT + server.mail_section(**mail) + extra, encoding="utf-8")
         return Workspace(folder, config)
 
     return make
-
-
-@pytest.fixture
-def trusted(certificates, monkeypatch):
-    """The test's certificate authority trusted, and the password in the environment."""
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
-    monkeypatch.setenv("KITBUILDER_SMTP_PASSWORD", PASSWORD)
-    return {**os.environ}
-
-
-@pytest.fixture
-def starttls(certificates):
-    with Server("starttls", certificates) as server:
-        yield server
 
 
 def calendars(message) -> list[icalendar.Calendar]:
@@ -138,7 +86,7 @@ def test_each_leader_gets_one_email_with_their_pack_and_invitations(workspace, s
     assert "no e-mail address, skipped: Ole Uden Adresse" in result.output
     inbox = starttls.inbox
     assert inbox.logins == [USER]  # STARTTLS, then AUTH, on one connection for all six
-    assert sorted(item.message["To"].addresses[0].addr_spec for item in inbox.received) == sorted(ADDRESSED)
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in inbox.received) == sorted(SEND_ADDRESSES)
     config = load_config(space.config)
     log = {entry["leader"]: entry for entry in space.log()}
     for leader in (leader for leader in config.leaders if leader.email):
@@ -214,7 +162,7 @@ def test_a_run_killed_after_its_first_messages_and_started_again_mails_each_lead
     again = subprocess.run(space.command(), env=trusted, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert "Sent 4 e-mails." in again.stdout and "Already sent, so not again: 2 leaders" in again.stdout
-    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(ADDRESSED)
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(SEND_ADDRESSES)
 
 
 def test_the_one_message_in_flight_when_killed_is_in_doubt_and_not_sent_again_unasked(workspace, starttls, trusted):
@@ -233,7 +181,7 @@ def test_the_one_message_in_flight_when_killed_is_in_doubt_and_not_sent_again_un
     assert again.returncode == 0, again.stderr
     assert f"in doubt: the e-mail to {third.display_name} ({third.addr_spec}" in again.stderr
     assert f"--resend --leader '{third.display_name}'" in again.stderr
-    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(ADDRESSED)
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == sorted(SEND_ADDRESSES)
     # asked by name, the leader gets it again, and calendars see an update of the same meetings
     forced = subprocess.run(space.command("--resend", "--leader", third.display_name), env=trusted,
                             capture_output=True, text=True)
@@ -267,7 +215,7 @@ def test_a_refused_recipient_is_reported_and_the_others_go_on(workspace, starttl
     assert "Karin Öström: karin@fjordby.example: 550 5.1.1 No such mailbox here" in result.output
     assert "Sigrid Håkonsen: lars@fjordby.example: 550" in result.output
     got = sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received)
-    assert got == sorted(set(ADDRESSED) - {"karin@fjordby.example"})
+    assert got == sorted(set(SEND_ADDRESSES) - {"karin@fjordby.example"})
     [sigrid] = starttls.inbox.to("sigrid@fjordby.example")
     assert sigrid.recipients == ["sigrid@fjordby.example"]  # the e-mail went to the leader without the manager
     statuses = {entry["leader"]: entry["status"] for entry in space.log()}
@@ -294,7 +242,7 @@ def test_a_lost_connection_is_retried_then_the_run_stops_and_the_log_says_who_ha
     with Server("starttls", certificates) as restarted:
         send(load_config(workspace(restarted).config), space.out, password=PASSWORD)
     addresses = [item.message["To"].addresses[0].addr_spec for item in server.inbox.received + restarted.inbox.received]
-    assert sorted(addresses) == sorted(ADDRESSED)
+    assert sorted(addresses) == sorted(SEND_ADDRESSES)
 
 
 def test_per_minute_paces_the_messages(workspace, certificates, trusted):
@@ -328,7 +276,7 @@ def test_changed_files_are_listed_and_sent_again_only_with_resend(workspace, sta
     assert run("send", space.config, "--out", space.out).exit_code == 0
     leaders = space.folder / "leaders.csv"
     leaders.write_text(leaders.read_text(encoding="utf-8").replace("Skolevej 12", "Skolevej 14"), encoding="utf-8")
-    build(load_config(space.folder / "kit.yaml"), space.out, pdf=True)
+    build(load_config(space.folder / "kitbuilder.yaml"), space.out, pdf=True)
     listed = run("send", space.config, "--out", space.out)
     assert listed.exit_code == 0
     assert "not sent again (add --resend to send them): Sigrid Håkonsen" in listed.output
@@ -367,23 +315,23 @@ def test_without_a_password_or_a_terminal_send_says_where_to_put_it(workspace, s
     assert starttls.inbox.received == [] and not (space.root / "sent.json").exists()
 
 
-def test_the_manifest_records_what_each_file_was_built_from(built):
-    config = load_config(built / "kit.yaml")
-    recorded = read_manifest_inputs(built / "out" / "fjordby")["da/leader-packs/0001-jens-ærø.pdf"]
+def test_the_manifest_records_what_each_file_was_built_from(built_to_send):
+    config = load_config(built_to_send / "kitbuilder.yaml")
+    recorded = read_manifest_inputs(built_to_send / "output" / "fjordby")["da/leader-packs/0001-jens-ærø.pdf"]
     assert recorded["config"] == config.content_sha256
     from kitbuilder.writer import sha256_of
-    assert recorded["leaders_file"] == sha256_of((built / "leaders.csv").read_bytes())
+    assert recorded["leaders_file"] == sha256_of((built_to_send / "leaders.csv").read_bytes())
 
 
 def test_mail_settings_and_the_emails_texts_leave_the_config_hash_alone(tmp_path):
-    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
+    (tmp_path / "leaders.csv").write_text(SEND_LEADERS, encoding="utf-8")
     base = tmp_path / "a.yaml"
-    base.write_text(KIT, encoding="utf-8")
+    base.write_text(SEND_KIT, encoding="utf-8")
     mailing = tmp_path / "b.yaml"
-    mailing.write_text(KIT + "mail: {host: smtp.office365.com, from: {name: HR, email: hr@fjordby.example}}\n"
+    mailing.write_text(SEND_KIT + "mail: {host: smtp.office365.com, from: {name: HR, email: hr@fjordby.example}}\n"
                              "text: {da: {mail.subject: Hej}}\n", encoding="utf-8")
     other = tmp_path / "c.yaml"
-    other.write_text(KIT.replace("Mødelokale 1", "Mødelokale 2"), encoding="utf-8")
+    other.write_text(SEND_KIT.replace("Mødelokale 1", "Mødelokale 2"), encoding="utf-8")
     hashes = [load_config(path).content_sha256 for path in (base, mailing, other)]
     assert hashes[0] == hashes[1] != hashes[2]
 
@@ -391,8 +339,8 @@ def test_mail_settings_and_the_emails_texts_leave_the_config_hash_alone(tmp_path
 # --- bad input: found before anything is sent, exit 2 --------------------------------------------
 
 def test_a_leader_whose_locale_is_not_built_is_an_error_naming_row_and_column(tmp_path, run):
-    (tmp_path / "leaders.csv").write_text(LEADERS.replace(",Skolevej 12,\n", ",Skolevej 12,en\n"), encoding="utf-8")
-    (tmp_path / "send.yaml").write_text(KIT + "mail: {host: 127.0.0.1, security: none, "
+    (tmp_path / "leaders.csv").write_text(SEND_LEADERS.replace(",Skolevej 12,\n", ",Skolevej 12,en\n"), encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(SEND_KIT + "mail: {host: 127.0.0.1, security: none, "
                                               "from: {name: HR, email: hr@fjordby.example}}\n", encoding="utf-8")
     result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 2
@@ -400,8 +348,8 @@ def test_a_leader_whose_locale_is_not_built_is_an_error_naming_row_and_column(tm
 
 
 def test_a_password_in_the_config_is_refused(tmp_path, run):
-    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
-    (tmp_path / "send.yaml").write_text(KIT + "mail: {host: smtp.office365.com, username: hr, password: x, "
+    (tmp_path / "leaders.csv").write_text(SEND_LEADERS, encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(SEND_KIT + "mail: {host: smtp.office365.com, username: hr, password: x, "
                                               "from: {name: HR, email: hr@fjordby.example}}\n", encoding="utf-8")
     result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 2 and "mail: a password never goes in the config" in result.output
@@ -416,8 +364,8 @@ def test_an_unreadable_send_log_sends_nothing(workspace, starttls, trusted, run)
 
 
 def test_a_config_without_mail_settings_or_the_dialogue_kit_cannot_send(tmp_path, run):
-    (tmp_path / "leaders.csv").write_text(LEADERS, encoding="utf-8")
-    (tmp_path / "send.yaml").write_text(KIT.replace("[leader-dialogue]", "[evaluation-follow-up]"), encoding="utf-8")
+    (tmp_path / "leaders.csv").write_text(SEND_LEADERS, encoding="utf-8")
+    (tmp_path / "send.yaml").write_text(SEND_KIT.replace("[leader-dialogue]", "[evaluation-follow-up]"), encoding="utf-8")
     result = run("send", tmp_path / "send.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "send.yaml: mail: required by kitbuilder send" in result.output

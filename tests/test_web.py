@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
 import re
+import shlex
 import shutil
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from markupsafe import escape
@@ -18,7 +21,7 @@ from kitbuilder.inputs.config import Organisation
 from kitbuilder.locales import load_locale
 from kitbuilder.web.app import SESSION_COOKIE, create_app
 
-from .conftest import ROOT
+from .conftest import ROOT, SEND_ADDRESSES
 
 JSON = {"Accept": "application/json"}
 LEADERS = "name;unit;manager;email;meeting\nJens Ærø;IT;Anne Berg;jens@example.org;2027-03-02T10:00\n" \
@@ -59,13 +62,22 @@ def small_project(client, name: str = "Small Kit", extra: str = "") -> Path:
 
 
 def wait_for_build(client, name: str, timeout: float = 120) -> dict:
+    return _wait(lambda: client.get(f"/projects/{name}/status").json(), timeout, "the build did not finish")
+
+
+def wait_for_send(client, name: str, timeout: float = 60) -> dict:
+    return _wait(lambda: client.get(f"/projects/{name}/send", headers=JSON).json()["sending"], timeout,
+                 "sending did not finish")
+
+
+def _wait(status, timeout: float, failure: str) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status = client.get(f"/projects/{name}/status").json()
-        if status["state"] != "running":
-            return status
+        state = status()
+        if state["state"] != "running":
+            return state
         time.sleep(0.1)
-    raise AssertionError("the build did not finish")
+    raise AssertionError(failure)
 
 
 # --- projects ----------------------------------------------------------------------------
@@ -687,6 +699,204 @@ def test_builds_of_two_projects_run_side_by_side_while_pages_answer(client, work
     assert wait_for_build(client, other.name)["state"] == "done"
 
 
+# --- sending each leader their pack -------------------------------------------------------------
+
+def send_project(workspace: Path, built: Path, server, extra: str = "") -> Path:
+    """The send tests' kit, built with PDFs, as the project 'fjordby', sending through ``server``."""
+    folder = workspace / "fjordby"
+    shutil.copytree(built, folder)
+    config = folder / "kitbuilder.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + server.mail_section() + extra, encoding="utf-8")
+    return folder
+
+
+def send_section(page: str) -> str:
+    return page[page.index('<section id="send"'):page.index("</section>", page.index('<section id="send"'))]
+
+
+@pytest.mark.office
+def test_after_a_build_with_pdf_the_page_shows_who_gets_what(client, workspace, built_to_send, starttls, trusted):
+    from kitbuilder import load_config
+    from kitbuilder.send.log import SendLog
+    from kitbuilder.send.plan import plan_sending
+
+    folder = send_project(workspace, built_to_send, starttls)
+    answer = client.get("/projects/fjordby/send", headers=JSON).json()
+    plan = answer["plan"]
+    assert answer["sending"]["state"] == "idle" and plan["ready"] and plan["problems"] == []
+    root = folder / "output" / "fjordby"
+    expected = plan_sending(load_config(folder / "kitbuilder.yaml"), root, SendLog(root / "sent.json"))
+    assert [row["name"] for row in plan["leaders"]] == [item.leader.name for item in expected.outgoing]
+    assert plan["to_send"] == len(SEND_ADDRESSES) and plan["without_address"] == expected.without_address
+    for row, item in zip(plan["leaders"], expected.outgoing):
+        assert (row["address"], row["cc"], row["locale"], row["standing"]) == \
+            (item.leader.email, item.cc, item.locale_kit.locale, "send")
+        assert root / row["pack"] == item.pack and root / row["calendar"] == item.calendar
+    page = client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text
+    section = send_section(page)
+    assert '<a href="#send">Send to leaders</a>' in page
+    assert "E-mails to send: 6" in section and "No e-mail address, so no e-mail: Ole Uden Adresse" in section
+    assert "copy: anne@fjordby.example" in section and "Svenska" in section
+    assert section.count("Not sent yet") == 6 and 'id="send-button">' in section  # not disabled
+    karin = next(row for row in plan["leaders"] if row["name"] == "Karin Öström")
+    assert f'href="{karin["preview"]}"' in section
+    assert client.get(f"/projects/fjordby/output/{quote(karin['pack'])}").content == (root / karin["pack"]).read_bytes()
+    assert starttls.inbox.received == [] and not (root / "sent.json").exists()
+
+
+@pytest.mark.office
+def test_a_preview_is_the_email_a_dry_run_writes(client, workspace, built_to_send, starttls, trusted, run, tmp_path):
+    from email import message_from_bytes, policy
+
+    folder = send_project(workspace, built_to_send, starttls)
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    karin = next(row for row in plan["leaders"] if row["name"] == "Karin Öström")
+    preview = client.get(karin["preview"], headers=JSON).json()
+    assert run("send", folder / "kitbuilder.yaml", "--out", folder / "output", "--dry-run", tmp_path).exit_code == 0
+    drafts = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in tmp_path.glob("*.eml")]
+    [draft] = [message for message in drafts if "karin@" in str(message["To"])]
+    assert (preview["subject"], preview["to"], preview["locale"]) == (draft["Subject"], str(draft["To"]), "sv")
+    assert preview["body"] == draft.get_body(("plain",)).get_content()
+    assert [part["name"] for part in preview["attachments"]] == \
+        [part.get_filename() for part in draft.iter_attachments()]
+    page = client.get(karin["preview"], headers={"Accept-Language": "sv"}).text
+    assert f'<dd id="email-subject">{escape(draft["Subject"])}</dd>' in page
+    assert "ingenting har skickats än" in page
+    for part in draft.iter_attachments():
+        assert escape(part.get_filename()) in page
+    assert client.get("/projects/fjordby/send/preview/0004-ole-uden-adresse").status_code == 404
+    assert starttls.inbox.received == [] and not (folder / "output" / "fjordby" / "sent.json").exists()
+
+
+@pytest.mark.office
+def test_sending_runs_in_the_background_once_per_leader_and_a_second_send_sends_nothing(
+        client, workspace, built_to_send, starttls, trusted):
+    folder = send_project(workspace, built_to_send, starttls)
+    starttls.inbox.stall_at = 1  # the server holds its answer to the first e-mail while we click again
+    response = client.post("/projects/fjordby/send", headers=JSON)
+    assert response.status_code == 202 and response.json()["state"] == "running" and response.json()["total"] == 6
+    assert starttls.inbox.stalled.wait(30)
+    assert client.post("/projects/fjordby/send", headers=JSON).status_code == 409
+    assert client.post("/projects/fjordby/build", headers=JSON).status_code == 409  # not while its files are sent
+    running = client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text
+    assert 'id="send-progress" class="progress" data-state="running"' in running
+    assert 'id="send-button" disabled' in running and 'id="build-button" disabled' in running
+    starttls.inbox.release.set()
+    status = wait_for_send(client, "fjordby")
+    assert status["state"] == "done" and status["done"] == status["total"] == 6 and status["refused"] == {}
+    assert sorted(item.message["To"].addresses[0].addr_spec for item in starttls.inbox.received) == \
+        sorted(SEND_ADDRESSES)
+    assert sorted(status["sent"]) == sorted(row["leader"] for row in json.loads(
+        (folder / "output" / "fjordby" / "sent.json").read_text(encoding="utf-8"))["messages"])
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    assert {row["standing"] for row in plan["leaders"]} == {"already_sent"} and plan["to_send"] == 0
+    assert {row["last"]["status"] for row in plan["leaders"]} == {"sent"}
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "da"}).text)
+    assert "Sendte e-mails denne gang: 6." in section and section.count("Sendt ") >= 6
+    assert "Alle ledere med en adresse har fået deres e-mail." in section and 'id="send-button" disabled' in section
+    # a second send (a script, or a page left open) sends nothing
+    assert client.post("/projects/fjordby/send", headers=JSON).status_code == 202
+    again = wait_for_send(client, "fjordby")
+    assert again["state"] == "done" and again["sent"] == [] and len(starttls.inbox.received) == 6
+    # the send log's word on each leader: here as a run killed while handing over an e-mail and
+    # a refused address would have left it
+    log_file = folder / "output" / "fjordby" / "sent.json"
+    log = json.loads(log_file.read_text(encoding="utf-8"))
+    log["messages"][0]["status"] = "sending"
+    log["messages"][1].update(status="refused", refused={"karin@fjordby.example": "550 5.1.1 No such mailbox here"})
+    log_file.write_text(json.dumps(log), encoding="utf-8")
+    first, second = (entry["leader"] for entry in log["messages"][:2])
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text)
+    in_doubt = section[section.index('id="send-in-doubt"'):]
+    assert "If the e-mail did not arrive" in in_doubt
+    assert str(escape(shlex.join(["kitbuilder", "send", "kitbuilder.yaml", "--out", "output", "--resend", "--leader",
+                                  first]))) in in_doubt
+    row = section[section.index(f"<th scope=\"row\">{second}</th>"):]
+    assert "Refused " in row[:row.index("</tr>")] and "550 5.1.1 No such mailbox here" in row[:row.index("</tr>")]
+    assert client.get("/projects/fjordby/send", headers=JSON).json()["plan"]["to_send"] == 1
+
+
+@pytest.mark.office
+def test_a_resend_goes_only_to_the_leaders_whose_files_changed(client, workspace, built_to_send, starttls, trusted):
+    from kitbuilder import build, load_config
+
+    folder = send_project(workspace, built_to_send, starttls)
+    client.post("/projects/fjordby/send", headers=JSON)
+    assert wait_for_send(client, "fjordby")["state"] == "done"
+    leaders = folder / "leaders.csv"
+    leaders.write_text(leaders.read_text(encoding="utf-8").replace("Skolevej 12", "Skolevej 14"), encoding="utf-8")
+    build(load_config(folder / "kitbuilder.yaml"), folder / "output", pdf=True)
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    assert [row["name"] for row in plan["leaders"] if row["standing"] == "changed"] == ["Sigrid Håkonsen"]
+    assert (plan["to_send"], plan["changed"]) == (0, 1)
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text)
+    assert 'name="resend"' in section and "have changed since (count: 1)" in section
+    client.post("/projects/fjordby/send", headers=JSON)
+    assert wait_for_send(client, "fjordby")["sent"] == [] and len(starttls.inbox.received) == 6
+    response = client.post("/projects/fjordby/send", data={"resend": "1"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/projects/fjordby#send"
+    assert wait_for_send(client, "fjordby")["sent"] == ["Sigrid Håkonsen"]
+    first, second = [item.message for item in starttls.inbox.to("sigrid@fjordby.example")]
+    assert "Skolevej 14" in second.get_body(("plain",)).get_content()
+
+
+@pytest.mark.office
+def test_without_the_password_the_page_says_how_to_set_it_and_nothing_is_sent(
+        client, workspace, built_to_send, starttls, certificates, monkeypatch):
+    from .smtpserver import PASSWORD
+
+    monkeypatch.delenv("KITBUILDER_SMTP_PASSWORD", raising=False)
+    folder = send_project(workspace, built_to_send, starttls)
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "nb"}).text)
+    assert 'id="send-password"' in section and "export KITBUILDER_SMTP_PASSWORD" in section
+    assert f"kitbuilder serve --workspace {workspace.resolve()}" in section
+    assert 'id="send-button" disabled' in section
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    assert plan["password_missing"] and not plan["ready"]
+    response = client.post("/projects/fjordby/send", headers=JSON)
+    assert response.status_code == 422 and "KITBUILDER_SMTP_PASSWORD" in response.json()["error"]
+    assert client.get("/projects/fjordby/send", headers=JSON).json()["sending"]["state"] == "idle"
+    assert starttls.inbox.received == []
+    # with the password in the server's environment, it never shows in a page or the config
+    monkeypatch.setenv("KITBUILDER_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates.ca_file))
+    client.post("/projects/fjordby/send", headers=JSON)
+    assert wait_for_send(client, "fjordby")["state"] == "done" and len(starttls.inbox.received) == 6
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    answers = [client.get("/projects/fjordby").text, client.get("/projects/fjordby", headers=JSON).text,
+               client.get("/projects/fjordby/send", headers=JSON).text, client.get(plan["leaders"][0]["preview"]).text,
+               (folder / "kitbuilder.yaml").read_text(encoding="utf-8")]
+    assert not any(PASSWORD in answer for answer in answers)
+
+
+@pytest.mark.office
+def test_an_out_of_date_build_is_not_sent_and_the_page_says_why(client, workspace, built_to_send, starttls, trusted):
+    folder = send_project(workspace, built_to_send, starttls)
+    config = folder / "kitbuilder.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Mødelokale 1", "Mødelokale 2"), encoding="utf-8")
+    response = client.post("/projects/fjordby/send", headers=JSON)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error.startswith("nothing was sent: these files are missing or older than what they are made from")
+    assert "sv/dialogue-guides/0002-karin-öström.ics: kitbuilder.yaml changed since it was built" in error
+    assert error.endswith("Build them again with: kitbuilder build kitbuilder.yaml --pdf --out output")
+    section = send_section(client.get("/projects/fjordby", headers={"Accept-Language": "en"}).text)
+    assert str(escape(error)) in section and 'id="send-button" disabled' in section
+    assert client.post("/projects/fjordby/send").status_code == 422  # the form's post shows the page again
+    assert starttls.inbox.received == []
+
+
+def test_the_send_section_asks_for_a_build_with_pdf_and_a_mail_server(client, workspace):
+    folder = small_project(client)
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": "en"}).text
+    assert "first fill in the mail server in the E-mail section" in send_section(page)
+    assert post_section(client, folder.name, "mail", {"mail.host": "smtp.example.org", "mail.from.name": "HR",
+                                                      "mail.from.email": "hr@example.org"}).status_code == 303
+    section = send_section(client.get(f"/projects/{folder.name}", headers={"Accept-Language": "en"}).text)
+    assert "Build the kit with PDF first" in section and 'id="send-button" disabled' in section
+    assert client.post(f"/projects/{folder.name}/send", headers=JSON).status_code == 422
+
+
 # --- safe by default -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [
@@ -738,12 +948,14 @@ def test_a_cross_site_request_that_changes_something_is_refused(client, workspac
     folder = example_project(workspace)
     before = (folder / "kitbuilder.yaml").read_bytes()
     for path, data in (("/projects", {"name": "evil"}), ("/projects/fjordby/config", {"yaml": "organisation: {}"}),
-                       ("/projects/fjordby/build", {}), ("/projects/fjordby/form", {"section": "organisation"})):
+                       ("/projects/fjordby/build", {}), ("/projects/fjordby/send", {}),
+                       ("/projects/fjordby/form", {"section": "organisation"})):
         assert client.post(path, data=data, headers=headers).status_code == 403, path
     assert client.post("/projects/fjordby/files", files={"file": ("x.csv", b"a")}, headers=headers).status_code == 403
     assert (folder / "kitbuilder.yaml").read_bytes() == before and sorted(p.name for p in workspace.iterdir()) == [
         "fjordby"]
     assert client.get("/projects/fjordby/status").json()["state"] == "idle"
+    assert client.get("/projects/fjordby/send", headers=JSON).json()["sending"]["state"] == "idle"
     assert client.get("/", headers=headers).status_code == 200  # reading is fine
     same = client.post("/projects", data={"name": "same"}, headers={"Origin": "http://testserver",
                                                                     "Sec-Fetch-Site": "same-origin"})

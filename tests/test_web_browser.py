@@ -2,8 +2,9 @@
 
 Create a project, fill in the organisation and a workshop date, upload a leaders file with
 one bad row and see the error on that row, fix it, build with PDF while the progress bar
-moves, look at the contact sheet and download the kit. Screenshots of each step are saved;
-with ``KITBUILDER_SCREENSHOTS=docs`` two of them replace the README's.
+moves, look at the contact sheet and download the kit; then set up the mail server, look at
+one leader's e-mail and send them all (to aiosmtpd on 127.0.0.1). Screenshots of each step
+are saved; with ``KITBUILDER_SCREENSHOTS=docs`` two of them replace the README's.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from .conftest import ROOT
+from .smtpserver import Server
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +62,14 @@ def server(tmp_path):
     process.communicate(timeout=30)
 
 
-def test_a_person_builds_and_downloads_a_kit_in_the_browser(server, tmp_path):
+@pytest.fixture
+def smtp():
+    """A mail server on this machine (aiosmtpd, no encryption, no login), for the app to send through."""
+    with Server("none") as mail_server:
+        yield mail_server
+
+
+def test_a_person_builds_downloads_and_sends_a_kit_in_the_browser(server, smtp, tmp_path):
     url, workspace = server
     shots = tmp_path / "screenshots"
     shots.mkdir()
@@ -175,6 +184,30 @@ def test_a_person_builds_and_downloads_a_kit_in_the_browser(server, tmp_path):
             page.get_by_role("link", name="Download the whole kit (ZIP)").click()
         archive = tmp_path / "kit.zip"
         downloading.value.save_as(archive)
+
+        # 7. the mail server (one on this machine, no login), a look at one e-mail, and send
+        mail = page.locator("section#mail")
+        mail.locator("#f-mail-host").fill("127.0.0.1")
+        mail.locator("#f-mail-port").fill(str(smtp.port))
+        mail.locator("#f-mail-security").select_option("none")
+        mail.locator("#f-mail-from-name").fill("Mette Holm")
+        mail.locator("#f-mail-from-email").fill("hr@example.org")
+        mail.get_by_role("button", name="Save this section").click()
+        expect(page).to_have_url(f"{url}/projects/fjordby-kommune#mail")
+        send = page.locator("section#send")
+        expect(send.locator("#send-count")).to_have_text("E-mails to send: 3")
+        send.locator("tr", has_text="Karin Öström").get_by_role("link", name="See the e-mail").click()
+        expect(page.get_by_role("heading", name="E-mail to Karin Öström")).to_be_visible()
+        expect(page.locator("#email-attachments li").first).to_contain_text("ledersamtale-karin-öström.pdf")
+        shot(page, "08-email-preview")
+        page.go_back()
+        page.locator("#send-button").click()
+        expect(page.locator("#send-done")).to_have_text("E-mails sent this time: 3.", timeout=60_000)
+        page.locator("section#send").scroll_into_view_if_needed()
+        shot(page, "09-sent")
+        expect(page.locator("#send-button")).to_be_disabled()
+        assert sorted(item.recipients[0] for item in smtp.inbox.received) == \
+            ["jens@example.org", "karin@example.org", "sigrid@example.org"]
         assert errors == []
         browser.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -25,11 +26,26 @@ from .message import write_message
 from .plan import Outgoing, Plan, plan_sending
 from .smtp import RETRY_DELAYS, Mailer, Refused, ServerGone
 
-__all__ = ["SendReport", "send"]
+__all__ = ["PASSWORD_VARIABLE", "SendReport", "compose", "environment_password", "needs_password", "send"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+#: Where the SMTP password comes from when nobody is asked for it; never from the config.
+PASSWORD_VARIABLE = "KITBUILDER_SMTP_PASSWORD"
+
+
+def needs_password(config: Config) -> bool:
+    """Whether sending logs in to the server (``mail.username`` is set), and so needs a password."""
+    return config.mail is not None and bool(config.mail.username)
+
+
+def environment_password(config: Config) -> str | None:
+    """The password from :data:`PASSWORD_VARIABLE` when the server needs one and it is set."""
+    if not needs_password(config):
+        return None
+    return os.environ.get(PASSWORD_VARIABLE) or None
 
 
 @dataclass
@@ -87,11 +103,16 @@ def _write_drafts(config: Config, root: Path, folder: Path, *, leader: str | Non
     send_log = SendLog(root / LOG_FILE)
     report = SendReport(plan_sending(config, root, send_log, leader=leader, resend=resend), send_log.path)
     for outgoing in report.plan.outgoing:
-        message, _, _ = _message(config, outgoing, send_log)
+        message = compose(config, outgoing, send_log)
         path = folder / f"{outgoing.person.stem}.eml"
         write_atomic(path, bytes(message))
         report.drafts.append(path)
     return report
+
+
+def compose(config: Config, outgoing: Outgoing, send_log: SendLog) -> EmailMessage:
+    """``outgoing``'s e-mail as a run would send it now (a draft, a preview)."""
+    return _message(config, outgoing, send_log)[0]
 
 
 def _message(config: Config, outgoing: Outgoing, send_log: SendLog) -> tuple[EmailMessage, dict[str, str], int]:

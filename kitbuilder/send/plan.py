@@ -53,6 +53,8 @@ class Plan:
 
     root: Path
     outgoing: list[Outgoing] = field(default_factory=list)
+    #: Every leader with an address, whatever the run does with them (for a preview of any e-mail).
+    addressed: list[Outgoing] = field(default_factory=list)
     #: Leaders with no e-mail address.
     without_address: list[str] = field(default_factory=list)
     #: Sent before, nothing changed since.
@@ -78,10 +80,10 @@ def plan_sending(config: Config, root: Path, log: SendLog, *, leader: str | None
     locale_kits = {locale_kit.locale: locale_kit for locale_kit in build_model(config).locales}
     plan = Plan(root)
     plan.without_address = [person.name for person in chosen if not person.email]
-    outgoing = [_outgoing(person, locale_kits[person.locale or config.locales[0]], root)
-                for person in chosen if person.email]
-    _check_current(config, root, outgoing)
-    for item in outgoing:
+    plan.addressed = [_outgoing(person, locale_kits[person.locale or config.locales[0]], root)
+                      for person in chosen if person.email]
+    _check_current(config, root, plan.addressed)
+    for item in plan.addressed:
         standing = _standing(item, log.latest(item.leader.name), resend=resend, named=bool(leader))
         if standing == "send":
             plan.outgoing.append(item)

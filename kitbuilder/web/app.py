@@ -13,6 +13,7 @@ path goes through :mod:`kitbuilder.web.projects`, which keeps it inside its proj
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -20,6 +21,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from babel.dates import format_datetime, get_timezone
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
@@ -35,14 +37,17 @@ from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
 from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
-from ..errors import InputError, Problem
+from ..errors import InputError, Problem, SendError
 from ..inputs.survey import load_survey
-from .builds import BuildRunning, Builds
+from ..send import PASSWORD_VARIABLE
+from .builds import Builds
 from .files import leaders_table, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
+from .jobs import JobRunning
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
+from .sending import Sends, Unsendable, draft, password_missing, planned, sending_plan
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
 
@@ -57,12 +62,13 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def create_app(workspace: Path, token: str | None = None, max_upload: int = DEFAULT_MAX_UPLOAD,
                build_jobs: int = 2) -> Starlette:
     """The app serving the projects in ``workspace`` (created when missing)."""
-    builds = Builds(jobs=build_jobs)
+    builds, sends = Builds(jobs=build_jobs), Sends()
 
     @asynccontextmanager
     async def lifespan(app):
         yield
         builds.stop()
+        sends.stop()  # the send log knows who has their e-mail; the next send goes on from there
 
     routes = [
         Route("/", index),
@@ -76,15 +82,19 @@ def create_app(workspace: Path, token: str | None = None, max_upload: int = DEFA
         Route("/projects/{name}/files/{path:path}", project_file),
         Route("/projects/{name}/build", start_build, methods=["POST"]),
         Route("/projects/{name}/status", build_status),
+        Route("/projects/{name}/send", send_plan),
+        Route("/projects/{name}/send", start_send, methods=["POST"]),
+        Route("/projects/{name}/send/preview/{stem}", send_preview),
         Route("/projects/{name}/kit.zip", kit_zip),
         Route("/projects/{name}/output/{path:path}", output_file),
         Route("/projects/{name}/preview/{locale}", preview_sheet),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={ProjectError: _refused, BuildRunning: _busy})
+                    exception_handlers={ProjectError: _refused, JobRunning: _busy})
     app.state.workspace = Workspace(Path(workspace))
     app.state.builds = builds
+    app.state.sends = sends
     app.state.max_upload = max_upload
     app.state.token = token
     app.state.templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
@@ -124,8 +134,21 @@ async def _refused(request: Request, exc: ProjectError) -> Response:
     return _page(request, "error.html", exc.status, message=str(exc))
 
 
-async def _busy(request: Request, exc: BuildRunning) -> Response:
-    return JSONResponse({"error": "a build of this project is already running"}, status_code=409)
+async def _busy(request: Request, exc: JobRunning) -> Response:
+    return JSONResponse({"error": str(exc)}, status_code=409)
+
+
+def _idle(request: Request, project: Project) -> None:
+    """Raise :class:`JobRunning` while the project is being built or its e-mails sent: a build
+    would change the files being sent, and sending needs the files of a finished build."""
+    for jobs in (request.app.state.builds, request.app.state.sends):
+        if jobs.status(project).running:
+            raise JobRunning(jobs.busy)
+
+
+def _checked(value) -> bool:
+    """Whether a form's checkbox (or a script's field) says yes."""
+    return str(value or "").lower() in {"1", "on", "true", "yes"}
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -174,10 +197,12 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     text = saved if text is None else text
     check = check or project.check(text)
     builds: Builds = request.app.state.builds
+    sending = request.app.state.sends.status(project)
     if _wants_json(request):
         return JSONResponse({"name": project.name, "valid": check.valid,
                              "problems": [problem_json(p) for p in check.problems], "warnings": check.warnings,
-                             "build": builds.status(project).json(), "files": project.kit_files()},
+                             "build": builds.status(project).json(), "sending": sending.json(),
+                             "files": project.kit_files()},
                             status_code=status)
     words = _words(request)
     try:
@@ -229,6 +254,11 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
         previews=_previews(project), leader_columns=LEADER_COLUMNS, survey_columns=SURVEY_COLUMNS,
         table_types="CSV, XLSX", languages={code: load_locale(code).name for code in available_locales()},
+        sending=sending.json(),
+        send_plan=sending_plan(project, check.config, _project_url(project))
+        if check.config is not None and text == saved and not sending.running else None,
+        when=lambda stamp: format_datetime(dt.datetime.fromisoformat(stamp), "short",
+                                           tzinfo=get_timezone(ui.timezone), locale=ui.babel),
     )
     return _page(request, "project.html", status, **context)
 
@@ -386,8 +416,9 @@ async def project_file(request: Request) -> Response:
 async def start_build(request: Request) -> Response:
     project = _project(request)
     form = await request.form()
+    _idle(request, project)
     state = request.app.state.builds.start(
-        project, pdf=str(form.get("pdf", "")).lower() in {"1", "on", "true", "yes"},
+        project, pdf=_checked(form.get("pdf")),
         locales=[str(v) for v in form.getlist("locale") if v], kits=[str(v) for v in form.getlist("kit") if v])
     if _wants_json(request):
         return JSONResponse(state.json(), status_code=202)
@@ -397,6 +428,83 @@ async def start_build(request: Request) -> Response:
 async def build_status(request: Request) -> Response:
     project = _project(request)
     return JSONResponse(request.app.state.builds.status(project).json())
+
+
+async def send_plan(request: Request) -> Response:
+    """``GET /projects/<name>/send``: what sending would do now (JSON), and how a send is going."""
+    project = _project(request)
+    if not _wants_json(request):
+        return RedirectResponse(_project_url(project, "send"), status_code=303)
+    return await run_in_threadpool(_send_json, request, project)
+
+
+def _send_json(request: Request, project: Project) -> Response:
+    sending = request.app.state.sends.status(project)
+    body = {"sending": sending.json(), "plan": None}
+    if not sending.running:  # a plan is of use before and after sending; while it runs, its progress
+        check = project.check()
+        if check.valid:
+            plan = sending_plan(project, check.config, _project_url(project))
+            body["plan"] = plan.json() if plan else None
+        else:
+            body["problems"] = [problem_json(p) for p in check.problems]
+    return JSONResponse(body)
+
+
+async def start_send(request: Request) -> Response:
+    """``POST /projects/<name>/send`` (``resend``): e-mail the leaders from the last build, in the background."""
+    project = _project(request)
+    form = await request.form()
+    resend = _checked(form.get("resend"))
+    _idle(request, project)
+
+    def start() -> Response:
+        check = project.check()
+        if not check.valid:
+            return _cannot_send(request, project, problems=[problem_json(p) for p in check.problems])
+        if password_missing(check.config):
+            return _cannot_send(request, project, error=f"{project.config_file.name}: mail.username: the server asks "
+                                f"for a password; start kitbuilder serve with it in {PASSWORD_VARIABLE}")
+        try:
+            total = planned(project, check.config, resend=resend)
+        except InputError as exc:
+            return _cannot_send(request, project, problems=[problem_json(project.relative(p)) for p in exc.problems])
+        except SendError as exc:  # a build missing or out of date: the command line's message, with its command
+            return _cannot_send(request, project, error=project.relative_text(exc.message))
+        state = request.app.state.sends.start(project, resend=resend, total=total)
+        if _wants_json(request):
+            return JSONResponse(state.json(), status_code=202)
+        return RedirectResponse(_project_url(project, "send"), status_code=303)
+
+    return await run_in_threadpool(start)
+
+
+def _cannot_send(request: Request, project: Project, *, problems: list[dict] | None = None,
+                 error: str = "") -> Response:
+    """422: nothing was sent, and why (the project page shows the same in its send section)."""
+    if _wants_json(request):
+        return JSONResponse({"problems": problems} if problems else {"error": error}, status_code=422)
+    return _project_response(request, project, status=422)
+
+
+async def send_preview(request: Request) -> Response:
+    """``GET /projects/<name>/send/preview/<stem>``: one leader's e-mail as it would go now; nothing is sent."""
+    project = _project(request)
+
+    def preview() -> Response:
+        check = project.check()
+        if not check.valid:
+            raise ProjectError("the config has problems; fix them on the project page first")
+        try:
+            message = draft(project, check.config, request.path_params["stem"])
+        except (InputError, SendError) as exc:
+            raise Unsendable(project.relative_text(exc.message)) from None
+        if _wants_json(request):
+            return JSONResponse(message)
+        return _page(request, "send_preview.html", message=message, project=project, url=_project_url(project),
+                     language=load_locale(message["locale"]).name)
+
+    return await run_in_threadpool(preview)
 
 
 async def kit_zip(request: Request) -> Response:

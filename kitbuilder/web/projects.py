@@ -129,8 +129,8 @@ class Project:
             config = load_config(self.config_file, text=text)
             kit = build_model(config)
         except InputError as exc:
-            return Check(problems=[self._relative(problem) for problem in exc.problems])
-        return Check(config, warnings=[self._relative_text(warning) for warning in kit.warnings])
+            return Check(problems=[self.relative(problem) for problem in exc.problems])
+        return Check(config, warnings=[self.relative_text(warning) for warning in kit.warnings])
 
     def save(self, text: str) -> Check:
         """Write ``text`` as the config when it is valid (atomically); otherwise leave the file as it is."""
@@ -221,10 +221,10 @@ class Project:
 
     # --- messages ------------------------------------------------------------------------
 
-    def _relative(self, problem: Problem) -> Problem:
-        return Problem(self._relative_text(problem.file), problem.path, problem.message, problem.line)
+    def relative(self, problem: Problem) -> Problem:
+        return Problem(self.relative_text(problem.file), problem.path, problem.message, problem.line)
 
-    def _relative_text(self, text: str) -> str:
+    def relative_text(self, text: str) -> str:
         """Paths in a message shown relative to the project: ``kitbuilder.yaml``, not the server's view."""
         for prefix in {str(self.folder.resolve()) + os.sep, _cwd_relative(self.folder)}:
             if prefix and prefix != os.sep:

@@ -5,14 +5,13 @@ function fill(text, values) {
   return text.replace(/\{([a-z_]+)\}/g, (whole, name) => (name in values ? values[name] : whole));
 }
 
-// --- build: start it without leaving the page, then follow its progress -----------------
-function followBuild() {
-  const form = document.getElementById("build-form");
-  const box = document.getElementById("progress");
+// --- builds and sends: start one without leaving the page, then follow its progress -------
+// The form's data-status answers JSON with state, done and total (under data-pick, if given).
+function followJob(form, box, anchor) {
   if (!form || !box) return;
-  const bar = document.getElementById("progress-bar");
-  const text = document.getElementById("progress-text");
-  const button = document.getElementById("build-button");
+  const bar = box.querySelector("progress");
+  const text = box.querySelector("[aria-live]");
+  const button = form.querySelector("button[type=submit]");
 
   function show(status) {
     box.hidden = false;
@@ -26,12 +25,13 @@ function followBuild() {
   function poll() {
     fetch(form.dataset.status, { headers: { Accept: "application/json" } })
       .then((response) => response.json())
-      .then((status) => {
+      .then((answer) => {
+        const status = form.dataset.pick ? answer[form.dataset.pick] : answer;
         show(status);
         if (status.state === "running") {
           setTimeout(poll, 400);
         } else {
-          location.hash = "build";
+          location.hash = anchor;
           location.reload();
         }
       })
@@ -147,7 +147,8 @@ function colourContrast() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  followBuild();
+  followJob(document.getElementById("build-form"), document.getElementById("progress"), "build");
+  followJob(document.getElementById("send-form"), document.getElementById("send-progress"), "send");
   clockTimes();
   themeMap();
   colourContrast();

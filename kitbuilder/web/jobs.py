@@ -1,0 +1,189 @@
+"""Work the web app runs in the background (builds, sends): one of a kind per project at a time,
+each in a process of its own.
+
+A job runs ``python -m <module> '<options as JSON>'`` in the project's folder; the module's
+main is :func:`child_main`. The child reports on its standard output, one JSON object per
+line: progress ``{"done": n, "total": m}``, warnings, and at the end the outcome
+``{"state": "done" | "failed", …}``. Running it apart keeps the server answering while
+hundreds of documents render or e-mails go out, lets the pipeline fork its own workers
+safely, and stops the job (with any LibreOffice it started) when the server stops.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+from .projects import Project, problem_json
+
+__all__ = ["JobRunning", "JobState", "Jobs", "child_main"]
+
+
+class JobRunning(Exception):
+    """A job that cannot run beside the one running for this project; the message says which."""
+
+
+@dataclass
+class JobState:
+    """What a project's job is doing; :meth:`json` is what the app's routes tell."""
+
+    state: str = "idle"  # idle | running | done | failed
+    done: int = 0
+    total: int = 0
+    problems: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    started: float = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def json(self) -> dict:
+        data = asdict(self)
+        del data["started"]
+        return {**data, "seconds": round(self.seconds, 2)}
+
+    def apply(self, message: dict) -> None:
+        """Take in one report of the child: progress, a warning, or the outcome (any of the state's fields)."""
+        if "done" in message:
+            self.done, self.total = int(message["done"]), int(message["total"])
+        if "warning" in message:
+            self.warnings.append(str(message["warning"]))
+        if message.get("state") in {"done", "failed"}:
+            for name in self.__dataclass_fields__.keys() - {"done", "total", "warnings", "seconds", "started"}:
+                if name in message:
+                    setattr(self, name, message[name])
+            self.seconds = time.monotonic() - self.started
+            if self.state == "done":
+                self.done = self.total
+
+
+State = TypeVar("State", bound=JobState)
+
+
+class Jobs(Generic[State]):
+    """The jobs of one kind (``python -m module``) for every project of a workspace."""
+
+    #: The child's module, the state it reports into, what a second start while one runs is
+    #: told, and what a child that ends without telling how is reported as.
+    module = ""
+    state_type: type[State] = JobState
+    busy = ""
+    stopped = ""
+
+    def __init__(self):
+        self._states: dict[Path, State] = {}
+        self._processes: dict[Path, subprocess.Popen] = {}
+        self._lock = threading.Lock()
+
+    def status(self, project: Project) -> State:
+        with self._lock:
+            return self._states.get(project.folder) or self.state_type()
+
+    def _start(self, project: Project, options: dict, state: State) -> State:
+        """Run the child for ``project`` with ``options``; raises :class:`JobRunning` while one runs."""
+        with self._lock:
+            if project.folder in self._states and self._states[project.folder].running:
+                raise JobRunning(self.busy)
+            state.state, state.started = "running", time.monotonic()
+            self._states[project.folder] = state
+            process = subprocess.Popen(
+                [sys.executable, "-m", self.module, json.dumps(options)], cwd=project.folder,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+            self._processes[project.folder] = process
+        threading.Thread(target=self._follow, args=(project.folder, process, state), daemon=True).start()
+        return state
+
+    def wait(self, project: Project, timeout: float = 600) -> State:
+        """Wait for ``project``'s job to end (for scripts and tests)."""
+        deadline = time.monotonic() + timeout
+        while self.status(project).running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.status(project)
+
+    def stop(self) -> None:
+        """Stop every running job, with the processes it started."""
+        with self._lock:
+            processes = list(self._processes.values())
+        for process in processes:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def _follow(self, folder: Path, process: subprocess.Popen, state: State) -> None:
+        errors: list[bytes] = []
+        reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
+        reader.start()
+        with process.stdout:
+            for line in process.stdout:
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                with self._lock:
+                    state.apply(message)
+        process.wait()
+        reader.join(timeout=5)
+        process.stderr.close()
+        with self._lock:
+            if state.running:  # the child ended without telling how
+                tail = " ".join(b"".join(errors).decode("utf-8", "replace").strip().splitlines()[-3:])
+                state.state = "failed"
+                state.problems = [_problem(self.stopped + (f": {tail}" if tail else ""))]
+                state.seconds = time.monotonic() - state.started
+            self._processes.pop(folder, None)
+
+
+def _problem(message: str) -> dict:
+    return {"file": "", "line": None, "field": "", "message": message}
+
+
+Say = Callable[[dict], None]
+
+
+def child_main(work: Callable[[dict, Say], dict]) -> int:
+    """Run ``work(options, say)`` in the child, with the options from the command line, and
+    report its outcome (the dict it returns, or its error) on the original standard output.
+
+    ``say`` sends a report; the ``kitbuilder`` logger's warnings are reported as they come.
+    Returns the exit code, as the command line's.
+    """
+    from ..errors import InputError, KitbuilderError
+
+    options = json.loads(sys.argv[1])
+    channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)  # nothing else the job prints can garble the reports
+
+    def say(message: dict) -> None:
+        channel.write(json.dumps(message, ensure_ascii=False) + "\n")
+
+    class Warnings(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            say({"warning": record.getMessage()})
+
+    log = logging.getLogger("kitbuilder")
+    log.handlers[:], log.propagate = [Warnings(logging.WARNING)], False
+    log.setLevel(logging.WARNING)
+    try:
+        say({"state": "done", **work(options, say)})
+    except InputError as exc:
+        say({"state": "failed", "problems": [problem_json(p) for p in exc.problems]})
+        return 2
+    except KitbuilderError as exc:
+        say({"state": "failed", "problems": [_problem(exc.message)]})
+        return 1
+    except Exception as exc:  # reported like the command line's internal errors
+        say({"state": "failed", "problems": [_problem(f"internal error: {type(exc).__name__}: {exc}")]})
+        return 1
+    return 0
