@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from ..errors import ConfigError, InputError, Problem
 from ..names import display_path
 from .config import Leader, _message
-from .tables import cell_text, read_tables
+from .tables import Table, cell_text, read_tables
 
-__all__ = ["LEADER_COLUMNS", "load_leaders", "parse_meeting"]
+__all__ = ["LEADER_COLUMNS", "load_leaders", "parse_meeting", "read_leaders_table"]
 
 
 LEADER_COLUMNS = ("name", "unit", "manager", "email", "manager_email", "meeting", "place", "locale")
@@ -30,6 +30,15 @@ _DAY_FIRST = re.compile(r"(?P<day>\d{1,2})(?P<sep>[-./])(?P<month>\d{1,2})(?P=se
 _EXAMPLES = "2027-03-02 10:00 or 02.03.2027 10.00"
 
 
+def read_leaders_table(path: Path, display: str) -> Table:
+    """The leaders file's table: its header found by the column names in any shipped language.
+
+    Raises :class:`InputError` naming the file when no header is found.
+    """
+    table, = read_tables(path, display, LEADER_COLUMNS, required="name", all_sheets=False)
+    return table
+
+
 def load_leaders(path: Path) -> list[Leader]:
     """The leaders listed in a CSV or XLSX file, one per row.
 
@@ -38,7 +47,7 @@ def load_leaders(path: Path) -> list[Leader]:
     """
     display = display_path(path)
     try:
-        table, = read_tables(path, display, LEADER_COLUMNS, required="name", all_sheets=False)
+        table = read_leaders_table(path, display)
     except InputError as exc:
         raise ConfigError(exc.problems) from None
     leaders, problems, seen = [], [], {}

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..inputs.leaders import LEADER_COLUMNS
+from ..inputs.leaders import read_leaders_table
 from ..inputs.survey import load_survey
-from ..inputs.tables import cell_text, read_tables
+from ..inputs.tables import cell_text
 
 __all__ = ["leaders_table", "survey_file", "survey_summary"]
 
@@ -32,7 +32,7 @@ def leaders_table(path: Path | None, name: str, problems: list[Problem]) -> dict
     try:
         if path is None:
             raise OSError(name)
-        read, = read_tables(path, name, LEADER_COLUMNS, required="name", all_sheets=False)
+        read = read_leaders_table(path, name)
     except (InputError, OSError):
         read = None
     for problem in problems:
