@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from ..inputs.config import Config, Leader
-from ..locales import LocaleContent, available_locales, load_locale
+from ..locales import LocaleContent
 from ..model import CalendarEvent, DialogueLeader, LeaderDialogue, Organisation, Participant
 from ..names import safe_name
 from ..workdays import WorkingDays
@@ -20,13 +20,9 @@ __all__ = ["dialogue_leaders", "dialogue_meetings", "leader_dialogue", "timezone
 
 
 def timezone_for(config: Config, content: LocaleContent) -> str:
-    """The time zone meeting times are in: the config's, else that of the organisation's
-    country (``calendar.country``), which a Swedish kit of a Danish organisation shares."""
-    if config.timezone:
-        return config.timezone
-    zones = [load_locale(code).timezone for code in available_locales()
-             if load_locale(code).country == config.calendar.country]
-    return zones[0] if content.timezone not in zones and zones else content.timezone
+    """The time zone meeting times are in: the config's (by default the organisation's
+    country's, see :func:`~kitbuilder.inputs.config.load_config`), else the locale's."""
+    return config.timezone or content.timezone
 
 
 def dialogue_meetings(leader: Leader, config: Config, zone: ZoneInfo,

@@ -558,10 +558,7 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
             config = config.model_copy(update={"kits": [kit for kit in config.kits if kit != "results-meeting"]})
     if problems:
         raise ConfigError(problems)
-    if config.calendar.country is None:  # the organisation's country, whichever language a kit is in
-        first = declared_locales[0] if isinstance(declared_locales, list) and declared_locales else config.locales[0]
-        country = load_locale(first if first in available_locales() else config.locales[0]).country
-        config = config.model_copy(update={"calendar": config.calendar.model_copy(update={"country": country})})
+    config = _organisation_country(config, declared_locales)
     if config.leaders_file:
         from .leaders import load_leaders  # leaders.py builds on this module's Leader
 
@@ -569,6 +566,20 @@ def load_config(path: str | Path, overrides: dict[str, Any] | None = None, *, te
     config._file = path
     config._content_sha256 = content_sha256
     return config
+
+
+def _organisation_country(config: Config, declared_locales: Any) -> Config:
+    """``config`` with the organisation's country and time zone filled in where not given:
+    its first declared locale's (before ``--locale`` picks some), so every language's kit of
+    one organisation has the same holidays and meeting times."""
+    first = declared_locales[0] if isinstance(declared_locales, list) and declared_locales else config.locales[0]
+    home = load_locale(first if first in available_locales() else config.locales[0])
+    country = config.calendar.country or home.country
+    zones = [load_locale(code).timezone for code in available_locales() if load_locale(code).country == country]
+    update: dict[str, Any] = {"calendar": config.calendar.model_copy(update={"country": country})}
+    if config.timezone is None and zones:
+        update["timezone"] = home.timezone if home.timezone in zones else zones[0]
+    return config.model_copy(update=update)
 
 
 def input_files(config: Config) -> dict[str, Path]:
