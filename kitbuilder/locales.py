@@ -169,7 +169,7 @@ def load_locale(code: str) -> LocaleContent:
     meta: dict[str, Any] = {}
     for path in sorted(folder.glob("*.yaml")):
         try:
-            doc = load_yaml(path, display_name=display_path(path))
+            doc = load_yaml(path, display_name=display_path(path), fast=True)
         except YamlSyntaxError as exc:
             problems.extend(exc.problems)
             continue
