@@ -307,8 +307,9 @@ class _Renderer:
     worker, and workers forked later start with its templates, fonts and master ready.
     Without ``decide`` (``-j N``) the ``jobs`` workers start at once.
 
-    Documents go to workers grouped by template, the most work first, so a worker
-    prepares each template once and the last task is a short one.
+    Documents go to workers grouped by template, in equal chunks, the most work first (by
+    the times measured so far, here and in the workers), so a worker prepares each template
+    once and the last tasks are short ones.
     """
 
     def __init__(self, kit: Kit, config: Config, templates: Path | None, template_set: TemplateSet, root: Path,
@@ -365,8 +366,11 @@ class _Renderer:
             item = pending.pop(0)
             rendered[_key(item)] = self._render_here(item)
         if pending:
+            by_key = {_key(item): item for item in pending}
             for results in self._results(self.pool.imap_unordered(_render_keys, self._tasks(pending))):
-                rendered.update(results)
+                for key, data, seconds in results:
+                    rendered[key] = data
+                    self.costs[self._kind(by_key[key])] = seconds  # so what follows is shared by its real cost
         return [rendered[_key(item)] for item in items]
 
     def write(self, items: list[_Item]) -> Iterator[list[ManifestEntry]]:
@@ -458,9 +462,13 @@ class _Renderer:
         for item in items:
             groups.setdefault(self._kind(item), []).append(item)
         mean = sum(self.costs.values()) / len(self.costs) if self.costs else 0.0
-        size = max(1, min(CHUNK, -(-len(items) // (2 * self.jobs))))
-        tasks = [(self.costs.get(kind, mean) * len(chunk), [_key(item) for item in chunk])
-                 for kind, group in groups.items() for chunk in (group[i:i + size] for i in range(0, len(group), size))]
+        most = max(1, min(CHUNK, -(-len(items) // (2 * self.jobs))))
+        tasks = []
+        for kind, group in groups.items():
+            # equal chunks: 12 documents at most 10 a task are 6 + 6, not 10 and a late 2
+            size = -(-len(group) // -(-len(group) // most))
+            tasks += [(self.costs.get(kind, mean) * len(chunk), [_key(item) for item in chunk])
+                      for chunk in (group[i:i + size] for i in range(0, len(group), size))]
         return [keys for _, keys in sorted(tasks, key=lambda task: -task[0])]
 
 
@@ -488,10 +496,17 @@ def _start_worker(config: Config, templates: Path | None, root: Path, stop) -> N
                                  os.getppid(), stop))
 
 
-def _render_keys(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], bytes]]:
+def _render_keys(keys: list[tuple[str, str]]) -> list[tuple[tuple[str, str], bytes, float]]:
+    """Each document rendered, with the seconds it took."""
     documents, templates = _WORKER["documents"], _WORKER["templates"]
-    return [(key, _render(documents[key][1], documents[key][0], templates)) for key in keys
-            if not _WORKER["stop"].is_set()]
+    results = []
+    for key in keys:
+        if _WORKER["stop"].is_set():
+            break
+        started = time.perf_counter()
+        data = _render(documents[key][1], documents[key][0], templates)
+        results.append((key, data, time.perf_counter() - started))
+    return results
 
 
 def _write_keys(keys: list[tuple[str, str]]) -> list[ManifestEntry]:

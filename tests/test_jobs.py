@@ -62,6 +62,31 @@ def test_workers_start_only_when_the_measured_work_outweighs_their_start(rendere
     assert renderer._fan_out(items[:20]) and renderer.pool == 2  # 100 ms of work saves 50 ms
 
 
+def test_a_template_shared_between_tasks_is_split_evenly(renderer):
+    decks = [item for item in renderer.items if item[1].format == "pptx"]
+    others = [item for item in renderer.items if item[1].format == "docx" and not item[1].leader][:28]
+    tasks = renderer._tasks(decks + others)  # 40 documents, two workers: at most 10 a task
+    deck_tasks = [len(task) for task in tasks if task[0][1].endswith(".pptx")]
+    assert len(decks) == 12 and deck_tasks == [6, 6]  # not 10 and a late 2, which a worker starts the deck for
+
+
+def test_the_times_measured_in_workers_order_what_they_do_next(tmp_path):
+    """Workers send back each document's time, so the next tasks go out by real cost: the
+    expensive ones first, a cheap one last (no long task left for one worker at the end)."""
+    config = load_config(EXAMPLE)
+    kit = build_model(config)
+    guides = [(lk, doc) for lk in kit.locales for doc in lk.documents if doc.file_name.startswith("dialogue-guides/")]
+    calendars = [item for item in guides if item[1].format == "ics"]
+    word = [item for item in guides if item[1].format == "docx"]
+    with _Renderer(kit, config, None, TemplateSet(), tmp_path, 2, decide=False) as workers:
+        workers.render([calendars[0], word[0]])  # -j 2: both rendered by the workers
+        assert workers.pool is not None
+        measured = {kind: seconds for kind, seconds in workers.costs.items()}
+    assert measured[workers._kind(word[0])] > measured[workers._kind(calendars[0])] > 0
+    order = workers._tasks(calendars[1:] + word[1:])
+    assert order[0][0][1].endswith(".docx") and order[-1][0][1].endswith(".ics")
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_files_are_the_same_whatever_jobs(tmp_path, example_build, jobs):
     """The default build (workers started by measured cost, this process rendering some
