@@ -237,3 +237,20 @@ def test_ctrl_c_during_conversion_stops_libreoffice(tmp_path):
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):  # gone: killed with its process group, and reaped
         os.kill(pid, 0)
+
+
+@pytest.mark.parametrize("locale", ["da", "sv", "nb"])
+def test_no_results_table_of_a_prep_handout_runs_over_two_pages(pdf_build, locale):
+    """The unit's table and the organisation's each stay on one page: the organisation's
+    starts a page of its own after the unit's (the two do not fit one)."""
+    from kitbuilder import build_model
+    kit = build_model(load_config(EXAMPLE))
+    results = next(lk for lk in kit.locales if lk.locale == locale).results
+    heading = load_locale(locale).get("results_meeting.prep.organisation_results")
+    areas = [row.area for row in results.overall]
+    for handout in sorted((pdf_build / locale / "results-meeting-preps").glob("*.pdf")):
+        pages = [" ".join(page.extract_text().split()) for page in PdfReader(handout).pages]
+        [organisation] = [page for page in pages if heading in page]
+        assert all(area in organisation for area in areas), handout.name
+        unit_page = pages[pages.index(organisation) - 1]
+        assert all(area in unit_page for area in areas), handout.name  # the unit's table, whole, on the page before

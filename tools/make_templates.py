@@ -663,10 +663,15 @@ def results_meeting_prep():
     tag(doc, "{%p if unit and unit.shown %}")
     para(doc, "{{ unit.heading }}", "Heading 1")
     _results_table(doc, "unit.rows")
-    tag(doc, "{%p elif unit %}")
+    # the organisation's table gets a page of its own after the unit's: two tables of up
+    # to a dozen areas do not fit one page, and a table split over two pages reads badly
+    para(doc, "{{ t.prep.organisation_results }}", "Heading 1").paragraph_format.page_break_before = True
+    tag(doc, "{%p else %}")
+    tag(doc, "{%p if unit %}")
     para(doc, "{{ unit.note }}", "Card Prompt")
     tag(doc, "{%p endif %}")
     para(doc, "{{ t.prep.organisation_results }}", "Heading 1")
+    tag(doc, "{%p endif %}")
     _results_table(doc, "results.overall")
     para(doc, "{{ t.prep.questions_heading }}", "Card Title")
     _writing_table(doc, "{%tr for question in t.prep.questions %}", "{{ question }}", None, 4.4)
