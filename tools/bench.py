@@ -132,8 +132,8 @@ def web_figures(repeat: int) -> list[tuple[str, str, str, str]]:
         shutil.copytree(EXAMPLE.parent, folder, ignore=shutil.ignore_patterns("*.json"))
         (folder / EXAMPLE.name).rename(folder / "kitbuilder.yaml")
         with TestClient(create_app(workspace, build_jobs=2)) as client:
-            page = median_seconds(lambda: client.get("/projects/fjordby").raise_for_status(), repeat)
-            floor = median_seconds(lambda: client.get("/static/app.css").raise_for_status(), repeat)
+            page, floor = in_turns(repeat, lambda: client.get("/projects/fjordby").raise_for_status(),
+                                   lambda: client.get("/static/app.css").raise_for_status())
 
             def app_build() -> None:
                 client.post("/projects/fjordby/build", headers={"Accept": "application/json"}).raise_for_status()
@@ -143,12 +143,8 @@ def web_figures(repeat: int) -> list[tuple[str, str, str, str]]:
             cli_build = [str(KITBUILDER), "-q", "build", str(folder / "kitbuilder.yaml"), "--out",
                          str(folder / "output"), "-j", "2"]
             # taken in turns, so that a busy moment of the machine weighs on both alike
-            from_app, from_cli = [], []
-            for _ in range(3):
-                from_app.append(median_seconds(app_build, 1))
-                from_cli.append(wall(cli_build, 1))
+            from_app, from_cli = in_turns(3, app_build, command(*cli_build))
             assert client.get("/projects/fjordby/status").json()["state"] == "done"
-    from_app, from_cli = statistics.median(from_app), statistics.median(from_cli)
     rows.append(("serve: project page of the example", f"{page * 1000:.0f} ms", f"{floor * 1000:.1f} ms (static file)",
                  f"{page / floor:.0f}x (goal < 1 s)"))
     rows.append(("serve: example build from the app", f"{from_app:.2f} s", f"{from_cli:.2f} s (same build, CLI)",
