@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .errors import Notice
+
 __all__ = ["AA_LARGE_TEXT", "AA_NORMAL_TEXT", "contrast_ratio", "contrast_warnings", "needed_contrast"]
 
 #: WCAG 2 level AA for normal text, and for large text (18 pt, or 14 pt bold).
@@ -30,7 +32,7 @@ def needed_contrast(name: str) -> float:
     return _THRESHOLDS.get(name, AA_NORMAL_TEXT)
 
 
-def contrast_warnings(colours: dict[str, str | None], source: str) -> list[str]:
+def contrast_warnings(colours: dict[str, str | None], source: str) -> list[Notice]:
     """A warning for each named colour that is used as text on white (or as a background
     behind white text) with a contrast below WCAG AA for the size it is used at."""
     warnings = []
@@ -39,7 +41,8 @@ def contrast_warnings(colours: dict[str, str | None], source: str) -> list[str]:
             continue
         ratio, needed = contrast_ratio(colour, WHITE), needed_contrast(name)
         if ratio < needed:
-            warnings.append(
-                f"{source}: branding.colours.{name}: text in {colour} on white {WHITE} has a contrast of "
-                f"{ratio:.2f}:1, below WCAG AA {needed:g}:1; it will be hard to read in print")
+            warnings.append(Notice(
+                source, f"branding.colours.{name}", "contrast", {"colour": colour, "ratio": ratio, "needed": needed},
+                f"text in {colour} on white {WHITE} has a contrast of {ratio:.2f}:1, below WCAG AA {needed:g}:1; "
+                "it will be hard to read in print"))
     return warnings

@@ -6,7 +6,9 @@ writing into the output folder), 2 bad usage or bad input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 import click
 
@@ -16,6 +18,7 @@ __all__ = [
     "ContentError",
     "InputError",
     "KitbuilderError",
+    "Notice",
     "OutputBusy",
     "Problem",
     "SendError",
@@ -33,8 +36,50 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return _located(f"{self.file}:{self.line}" if self.line else self.file, self.path, self.message)
+
+
+def _located(where: str, path: str, message: str) -> str:
+    return f"{where}: {path}: {message}" if path else f"{where}: {message}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something worth a look in a kit that builds: where it is, what it says in English
+    (``message``, as the command line prints it), and the same as a message key with its
+    parameters (numbers, dates, names), for a page to say in its own language."""
+
+    file: str
+    place: str
+    key: str
+    params: Mapping[str, Any] = field(hash=False)
+    message: str
+
+    def __str__(self) -> str:
+        return _located(self.file, self.place, self.message)
+
+    def json(self) -> dict:
+        """The notice as JSON data; :meth:`from_json` reads it back (dates included)."""
+        return {"file": self.file, "place": self.place, "key": self.key, "message": self.message,
+                "params": {name: _json_value(value) for name, value in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Notice":
+        params = {name: _read_json_value(value) for name, value in data["params"].items()}
+        return cls(data["file"], data["place"], data["key"], params, data["message"])
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):  # a datetime is a date too; its type is kept
+        return {type(value).__name__: value.isoformat()}
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _read_json_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        [(kind, text)] = value.items()
+        return dt.datetime.fromisoformat(text) if kind == "datetime" else dt.date.fromisoformat(text)
+    return tuple(value) if isinstance(value, list) else value
 
 
 class KitbuilderError(click.ClickException):

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .errors import Notice
+
 __all__ = [
     "ActionCard",
     "Branding",
@@ -401,6 +403,12 @@ class Kit:
 
     organisation: Organisation
     locales: tuple[LocaleKit, ...]
-    warnings: tuple[str, ...] = field(default=())
+    #: What the user should know about the kit (see :class:`~kitbuilder.errors.Notice`).
+    notices: tuple[Notice, ...] = field(default=())
     #: Computed dates that moved to the next working day, and why (shown with ``-v``).
     moved_dates: tuple[str, ...] = field(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices in English, as the command line prints them."""
+        return tuple(str(notice) for notice in self.notices)

@@ -24,7 +24,7 @@ from .assemble import assemble_kit
 from .assets import load_logo
 from .inputs.survey import SurveyData, load_survey
 from .inputs.config import Config, input_hashes
-from .errors import BuildError, ConfigError, InputError, Problem
+from .errors import BuildError, ConfigError, InputError, Notice, Problem
 from .locales import LocaleContent, load_locale
 from .model import Document, Kit, LocaleKit
 from .pdf import convert_to_pdf
@@ -76,8 +76,8 @@ def build_model(config: Config) -> Kit:
 
 def log_notes(kit: Kit) -> None:
     """Log what the user should know about the kit: warnings, and (with ``-v``) moved dates."""
-    for warning in kit.warnings:
-        log.warning(warning)
+    for notice in kit.notices:
+        log.warning(notice)  # the record keeps the notice (the web app's build says it in the page's language)
     for moved in kit.moved_dates:
         log.info("moved: %s", moved)
 
@@ -103,13 +103,16 @@ def _survey(config: Config) -> SurveyData | None:
     if problems:
         raise ConfigError(problems)
     leaders_file = display_path(config.leaders_file) if config.leaders_file else str(config.file)
-    warnings = [f"{leaders_file}: {leader.source or f'leaders[{index}]'}: leader {leader.name!r}: unit {leader.unit!r} "
-                f"is not in {display}; their results handout shows only the organisation's results"
-                for index, leader in enumerate(config.leaders) if leader.unit and leader.unit not in data.units]
+    notices = [Notice(leaders_file, leader.source or f"leaders[{index}]", "unsurveyed_unit",
+                      {"leader": leader.name, "unit": leader.unit, "survey": display},
+                      f"leader {leader.name!r}: unit {leader.unit!r} is not in {display}; "
+                      "their results handout shows only the organisation's results")
+               for index, leader in enumerate(config.leaders) if leader.unit and leader.unit not in data.units]
     named = {*data.areas, *data.units, *(leader.unit for leader in config.leaders)}
-    warnings += [f"{config.file}: survey.labels.{name}: no area or unit is named {name!r} in {display} "
-                 f"(names are compared as written)" for name in settings.labels if name not in named]
-    return replace(data, warnings=data.warnings + tuple(warnings))
+    notices += [Notice(str(config.file), f"survey.labels.{name}", "unknown_label", {"name": name, "survey": display},
+                       f"no area or unit is named {name!r} in {display} (names are compared as written)")
+                for name in settings.labels if name not in named]
+    return replace(data, notices=data.notices + tuple(notices))
 
 
 def _logo(config: Config) -> bytes | None:

@@ -14,7 +14,7 @@ from typing import Iterable
 
 import holidays
 
-__all__ = ["ClosedDays", "WorkingDays", "weekday_name"]
+__all__ = ["ClosedDays", "DayOff", "WorkingDays", "weekday_name"]
 
 #: Holiday categories that close workplaces: the law's, and those kept as if they were
 #: (Sweden's midsummer, Christmas and New Year's eves).
@@ -32,6 +32,24 @@ class ClosedDays:
 
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """Why a day is no working day: ``kind`` is ``weekend``, ``holiday`` (``params``: its
+    ``country`` and ``holiday`` name) or ``closed`` (the closed ``period``'s name, its ``start``
+    and ``end``)."""
+
+    kind: str
+    params: dict
+
+    def english(self, day: dt.date) -> str:
+        if self.kind == "weekend":
+            return f"a {weekday_name(day)}"
+        if self.kind == "holiday":
+            return f"a public holiday in {self.params['country']} ({self.params['holiday']})"
+        label = f"'{self.params['period']}', " if self.params["period"] else ""
+        return f"in the closed period {label}{self.params['start'].isoformat()} to {self.params['end'].isoformat()}"
 
 
 class WorkingDays:
@@ -53,18 +71,22 @@ class WorkingDays:
         """The name of the public holiday on ``day``, or ``None``."""
         return self._holidays.get(day)
 
-    def why_not_working(self, day: dt.date) -> str | None:
-        """Why ``day`` is no working day (``"a Saturday"``, a holiday or a closed period), or ``None``."""
+    def day_off(self, day: dt.date) -> DayOff | None:
+        """Why ``day`` is no working day (a weekend, a public holiday, a closed period), or ``None``."""
         if day.weekday() in self._holidays.weekend:
-            return f"a {weekday_name(day)}"
+            return DayOff("weekend", {})
         name = self.holiday(day)
         if name:
-            return f"a public holiday in {self.country} ({name})"
+            return DayOff("holiday", {"country": self.country, "holiday": name})
         period = next((period for period in self.closed if day in period), None)
         if period:
-            label = f"'{period.name}', " if period.name else ""
-            return f"in the closed period {label}{period.start.isoformat()} to {period.end.isoformat()}"
+            return DayOff("closed", {"period": period.name, "start": period.start, "end": period.end})
         return None
+
+    def why_not_working(self, day: dt.date) -> str | None:
+        """Why ``day`` is no working day in English (``"a Saturday"``, a holiday or a closed period), or ``None``."""
+        off = self.day_off(day)
+        return off.english(day) if off else None
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, else the first working day after it."""

@@ -48,11 +48,11 @@ def assemble_kit(config: Config, contents: Mapping[str, LocaleContent], logo: by
     # one calendar for every locale: the first locale's country and names (messages name one holiday)
     first, first_content = config_for_locale(config, config.locales[0]), contents[config.locales[0]]
     workdays = working_days(first, first_content)
-    warnings = (minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
-                + (survey.warnings if survey else ()) + date_warnings(first, first_content, workdays))
+    notices = (minute_warnings(config) + tuple(contrast_warnings(chosen, str(config.file)))
+               + (survey.notices if survey else ()) + date_warnings(first, first_content, workdays))
     locales = tuple(_locale_kit(config_for_locale(config, code), contents[code], branding, survey, workdays)
                     for code in config.locales)
-    return Kit(locales[0].organisation, locales, warnings, moved_dates(first, first_content, workdays))
+    return Kit(locales[0].organisation, locales, notices, moved_dates(first, first_content, workdays))
 
 
 def _locale_kit(config: Config, content: LocaleContent, branding: Branding, survey: SurveyData | None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from ..errors import Notice
 from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..names import display_path
@@ -28,29 +29,30 @@ def working_days(config: Config, content: LocaleContent) -> WorkingDays:
     return WorkingDays(config.calendar.country or content.country, closed, language=content.babel)
 
 
-def date_warnings(config: Config, content: LocaleContent, workdays: WorkingDays) -> tuple[str, ...]:
+def date_warnings(config: Config, content: LocaleContent, workdays: WorkingDays) -> tuple[Notice, ...]:
     """A warning for each given date that is no working day, naming the file and field or row."""
-    given: list[tuple[str, dt.date, str]] = []
+    given: list[tuple[str, str, dt.date | dt.datetime]] = []
     for step_id in type(config.workshops).model_fields:
         day = getattr(config.workshops, step_id).date
         if day:
-            given.append((f"{config.file}: workshops.{step_id}.date", day, day.isoformat()))
+            given.append((str(config.file), f"workshops.{step_id}.date", day))
     if config.support.report_date:
-        given.append((f"{config.file}: support.report_date", config.support.report_date,
-                      config.support.report_date.isoformat()))
+        given.append((str(config.file), "support.report_date", config.support.report_date))
     zone = ZoneInfo(timezone_for(config, content))
     for index, leader in enumerate(config.leaders):
         meetings = dialogue_meetings(leader, config, zone, workdays)
         if meetings:
-            start = meetings[0][1]
-            where = (f"{display_path(config.leaders_file)}: {leader.source}, column meeting" if leader.source
-                     else f"{config.file}: leaders[{index}].meeting")
-            given.append((where, start.date(), start.strftime("%Y-%m-%d %H:%M")))
+            start = meetings[0][1].replace(tzinfo=None)  # as given: a local time
+            given.append((display_path(config.leaders_file), f"{leader.source}, column meeting", start) if leader.source
+                         else (str(config.file), f"leaders[{index}].meeting", start))
     warnings = []
-    for where, day, shown in given:
-        reason = workdays.why_not_working(day)
-        if reason:
-            warnings.append(f"{where}: {shown} is {reason}")
+    for file, place, when in given:
+        day = when.date() if isinstance(when, dt.datetime) else when
+        off = workdays.day_off(day)
+        if off:
+            shown = when.strftime("%Y-%m-%d %H:%M") if isinstance(when, dt.datetime) else when.isoformat()
+            warnings.append(Notice(file, place, f"day_off.{off.kind}", {"when": when, **off.params},
+                                   f"{shown} is {off.english(day)}"))
     return tuple(warnings)
 
 

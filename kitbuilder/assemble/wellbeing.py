@@ -9,6 +9,7 @@ from typing import Mapping
 from babel.dates import format_date
 
 from .. import kits
+from ..errors import Notice
 from ..inputs.config import Config
 from ..locales import LocaleContent
 from ..model import (ActionCard, CardField, Deck, MapField, Organisation, RunsheetRow, Slide, Theme, WellbeingPlan,
@@ -169,14 +170,14 @@ def _workshop_step(config: Config, content: LocaleContent, spec: kits.StepSpec, 
     )
 
 
-def minute_warnings(config: Config) -> tuple[str, ...]:
+def minute_warnings(config: Config) -> tuple[Notice, ...]:
     warnings = []
     for spec in (*kits.STEPS, kits.RESULTS_MEETING):
         overrides = getattr(config.workshops, spec.id).minutes
         total = sum(overrides.get(row_id, default) for row_id, default in spec.rows)
         if total != spec.default_minutes:
-            warnings.append(
-                f"{config.file}: workshops.{spec.id}.minutes: the session now lasts {total} minutes "
-                f"instead of {spec.default_minutes}"
-            )
+            warnings.append(Notice(
+                str(config.file), f"workshops.{spec.id}.minutes", "minutes",
+                {"minutes": total, "usual": spec.default_minutes},
+                f"the session now lasts {total} minutes instead of {spec.default_minutes}"))
     return tuple(warnings)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Notice, Problem
 from ..usertext import NAME_MAX
 from .tables import Percent, Row, Table, cell_text, read_tables
 
@@ -60,7 +60,7 @@ class SurveyData:
     periods: tuple[str, ...]
     file: str
     #: What the user should know, e.g. how many values are missing and where.
-    warnings: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     #: The layout detected: "long" (a row per unit, area and period), "wide" (a column per
     #: area), or "mixed" when a workbook's sheets differ.
     shape: str = "long"
@@ -70,6 +70,11 @@ class SurveyData:
     period_sheets: tuple[str, ...] = ()
     #: Where a value is missing (blank, "-", "n/a", "*"), e.g. "row 7, column score".
     missing: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notices in English, as the command line prints them."""
+        return tuple(str(notice) for notice in self.notices)
 
 
 def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyData:
@@ -82,19 +87,20 @@ def load_survey(path: Path, display: str, scale: tuple[float, float]) -> SurveyD
     rows = reader.rows
     if not rows:
         raise InputError(Problem(display, "", "no data rows under the header"))
-    warnings = ()
+    notices = ()
     if reader.missing:
         count = len(reader.missing)
         listed = "; ".join(reader.missing[:_LISTED]) + ("; …" if count > _LISTED else "")
-        warnings = (f"{display}: {count} missing value{'s' if count > 1 else ''} (blank, {', '.join(MISSING_MARKS)}), "
-                    f"left out of every average, highlight and chart: {listed}",)
+        notices = (Notice(display, "", "missing_values", {"count": count, "places": tuple(reader.missing[:_LISTED])},
+                          f"{count} missing value{'s' if count > 1 else ''} (blank, {', '.join(MISSING_MARKS)}), "
+                          f"left out of every average, highlight and chart: {listed}"),)
     return SurveyData(
         rows=tuple(rows),
         areas=tuple(dict.fromkeys(r.area for r in rows)),
         units=tuple(dict.fromkeys(r.unit for r in rows)),
         periods=tuple(sorted({r.period for r in rows}, key=_period_order)),
         file=display,
-        warnings=warnings,
+        notices=notices,
         shape=reader.shapes[0] if len(set(reader.shapes)) == 1 else "mixed",
         header_row=reader.header_rows[0],
         period_sheets=tuple(reader.period_sheets),
