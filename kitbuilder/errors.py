@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import click
 
@@ -57,6 +57,11 @@ class Notice:
 
     def __str__(self) -> str:
         return _located(self.file, self.place, self.message)
+
+    def renamed(self, change: Callable[[str], str]) -> "Notice":
+        """The notice with ``change`` applied to its texts (file names in the file, message and parameters)."""
+        params = {name: change(value) if isinstance(value, str) else value for name, value in self.params.items()}
+        return Notice(change(self.file), self.place, self.key, params, change(self.message))
 
     def json(self) -> dict:
         """The notice as JSON data; :meth:`from_json` reads it back (dates included)."""

@@ -37,8 +37,8 @@ class ClosedDays:
 @dataclass(frozen=True)
 class DayOff:
     """Why a day is no working day: ``kind`` is ``weekend``, ``holiday`` (``params``: its
-    ``country`` and ``holiday`` name) or ``closed`` (the closed ``period``'s name, its ``start``
-    and ``end``)."""
+    ``country`` and ``holiday`` name), or ``closed`` or ``closed_unnamed`` (the closed
+    ``period``'s name, its ``start`` and ``end``)."""
 
     kind: str
     params: dict
@@ -80,7 +80,8 @@ class WorkingDays:
             return DayOff("holiday", {"country": self.country, "holiday": name})
         period = next((period for period in self.closed if day in period), None)
         if period:
-            return DayOff("closed", {"period": period.name, "start": period.start, "end": period.end})
+            return DayOff("closed" if period.name else "closed_unnamed",
+                          {"period": period.name, "start": period.start, "end": period.end})
         return None
 
     def why_not_working(self, day: dt.date) -> str | None:

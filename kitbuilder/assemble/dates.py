@@ -43,7 +43,7 @@ def date_warnings(config: Config, content: LocaleContent, workdays: WorkingDays)
         meetings = dialogue_meetings(leader, config, zone, workdays)
         if meetings:
             start = meetings[0][1].replace(tzinfo=None)  # as given: a local time
-            given.append((display_path(config.leaders_file), f"{leader.source}, column meeting", start) if leader.source
+            given.append((display_path(config.leaders_file), leader.meeting_source, start) if leader.source
                          else (str(config.file), f"leaders[{index}].meeting", start))
     warnings = []
     for file, place, when in given:

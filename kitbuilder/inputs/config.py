@@ -300,11 +300,17 @@ class Leader(_Model):
     """Where the dialogue meeting takes place."""
 
     _source: str = PrivateAttr(default="")
+    _meeting_source: str = PrivateAttr(default="")
 
     @property
     def source(self) -> str:
         """Where the leader was listed, e.g. ``leaders.csv, row 7`` (empty when inline)."""
         return self._source
+
+    @property
+    def meeting_source(self) -> str:
+        """Where the meeting was given, e.g. ``row 7, column Møde`` (empty when inline)."""
+        return self._meeting_source
 
 
 class Person(_Model):

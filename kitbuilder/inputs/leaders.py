@@ -64,7 +64,7 @@ def load_leaders(path: Path) -> list[Leader]:
                 continue
         try:
             leader = Leader.model_validate(values)
-            leader._source = table.where(row.number)
+            leader._source, leader._meeting_source = table.where(row.number), table.where(row.number, "meeting")
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "name"

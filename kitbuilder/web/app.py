@@ -37,14 +37,15 @@ from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
 from ..kits import KITS, kit_namespace
 from ..locales import available_locales, load_locale
-from ..errors import InputError, Problem, SendError
+from ..errors import InputError, Notice, Problem, SendError
 from ..inputs.survey import load_survey
 from ..send import PASSWORD_VARIABLE
-from .builds import Builds
+from .builds import Builds, BuildState
 from .files import leaders_table, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
 from .jobs import JobRunning
+from .notices import notice_text, ratio_text
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
 from .sending import Sends, Unsendable, draft, password_missing, planned, sending_plan
@@ -197,11 +198,12 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     text = saved if text is None else text
     check = check or project.check(text)
     builds: Builds = request.app.state.builds
+    build = builds.status(project)
     sending = request.app.state.sends.status(project)
     if _wants_json(request):
         return JSONResponse({"name": project.name, "valid": check.valid,
-                             "problems": [problem_json(p) for p in check.problems], "warnings": check.warnings,
-                             "build": builds.status(project).json(), "sending": sending.json(),
+                             "problems": [problem_json(p) for p in check.problems], "warnings": [str(notice) for notice in check.warnings],
+                             "build": build.json(), "sending": sending.json(),
                              "files": project.kit_files()},
                             status_code=status)
     words = _words(request)
@@ -241,8 +243,9 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         sections=sections, form=form,
         localised_sections={section for section, fields in sections if len(form.locales) > 1
                             and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
-        unplaced=form.problems + elsewhere, warnings=check.warnings,
-        notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=builds.status(project).json(), files=files,
+        unplaced=form.problems + elsewhere, warnings=[notice_text(words, found) for found in check.warnings],
+        more_warnings=_more_warnings(words, build, check),
+        notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=build.json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
         number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
         placement=_placement, needed=needed_contrast,
@@ -263,6 +266,16 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
     return _page(request, "project.html", status, **context)
 
 
+def _more_warnings(words: Words, build: BuildState, check: Check) -> list[str]:
+    """What the last build reported besides the config's notices as they are now: its own notices
+    (when the config has changed since) in the page's language, and what rendering found; not
+    the contact sheets' flags, which are listed on their own."""
+    notices = [Notice.from_json(data) for data in build.notices]
+    english = {str(notice) for notice in notices}
+    return ([notice_text(words, notice) for notice in notices if notice not in check.warnings]
+            + [warning for warning in build.warnings if warning not in english and warning not in build.flags])
+
+
 def _placement(rating) -> int | None:
     """The map field of a theme's rating, when it has both scores."""
     from ..assemble.wellbeing import map_field
@@ -281,8 +294,7 @@ def _contrast_note(words: Words, name: str, colour: str | None) -> str:
     ratio, needed = contrast_ratio(colour, "#FFFFFF"), needed_contrast(name)
     key = "form.contrast_ok" if ratio >= needed else "form.contrast_warning"
     babel = load_locale(words.code).babel
-    return words(key, ratio=format_decimal(round(ratio, 1), format="0.0", locale=babel),
-                 needed=format_decimal(needed, format="0.0", locale=babel))
+    return words(key, ratio=ratio_text(ratio, babel), needed=ratio_text(needed, babel))
 
 
 def _is_config_problem(problem, project: Project) -> bool:
@@ -405,7 +417,7 @@ def _check_upload(project: Project, document: RoundTrip, received: Upload, uses:
             problems = list(exc.problems)
     named = lambda text: text.replace(received.relative, received.name)  # noqa: E731
     return Check(check.config, [Problem(named(p.file), p.path, named(p.message), p.line) for p in problems],
-                 [named(warning) for warning in check.warnings])
+                 [notice.renamed(named) for notice in check.warnings])
 
 
 async def project_file(request: Request) -> Response:

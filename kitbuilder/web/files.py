@@ -17,7 +17,7 @@ from ..inputs.leaders import read_leaders_table
 from ..inputs.survey import load_survey
 from ..inputs.tables import cell_text
 
-__all__ = ["leaders_table", "survey_file", "survey_summary"]
+__all__ = ["leaders_table", "place_text", "survey_file", "survey_summary"]
 
 #: "row 7, column Møde" or "sheet 'Ark1', row 7" as the readers name a cell.
 _CELL = re.compile(r"(?:sheet (?P<quote>['\"])(?P<sheet>.*?)(?P=quote), )?row (?P<row>\d+)(?:, column (?P<column>.+))?")
@@ -80,6 +80,17 @@ def survey_summary(path: Path | None, name: str, scale: tuple[float, float]) -> 
             "periods": found.periods, "shape": found.shape, "header_row": found.header_row,
             "period_sheets": found.period_sheets, "missing": len(found.missing),
             "missing_listed": [_cell(place) for place in found.missing[:MISSING_LISTED]]}
+
+
+def place_text(words, place: str) -> str:
+    """A reader's place (``sheet '2026', row 7, column Møde``) in the page's words; any other
+    place (a field such as ``workshops.qualify.date``) as it is."""
+    cell = _cell(place)
+    if cell["place"] or not cell["row"]:
+        return place
+    key = ("survey.sheet_cell" if cell["sheet"] else "survey.cell") if cell["column"] else \
+        ("notices.sheet_row" if cell["sheet"] else "notices.row")
+    return words(key, sheet=cell["sheet"], row=cell["row"], column=cell["column"])
 
 
 def _cell(place: str) -> dict:

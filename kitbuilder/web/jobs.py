@@ -41,6 +41,8 @@ class JobState:
     total: int = 0
     problems: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The warnings that are the kit's notices, as :meth:`~kitbuilder.errors.Notice.json` gives them.
+    notices: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     started: float = 0.0
 
@@ -59,8 +61,10 @@ class JobState:
             self.done, self.total = int(message["done"]), int(message["total"])
         if "warning" in message:
             self.warnings.append(str(message["warning"]))
+        if "notice" in message:
+            self.notices.append(message["notice"])
         if message.get("state") in {"done", "failed"}:
-            for name in self.__dataclass_fields__.keys() - {"done", "total", "warnings", "seconds", "started"}:
+            for name in self.__dataclass_fields__.keys() - {"done", "total", "warnings", "notices", "seconds", "started"}:
                 if name in message:
                     setattr(self, name, message[name])
             self.seconds = time.monotonic() - self.started
@@ -159,7 +163,7 @@ def child_main(work: Callable[[dict, Say], dict]) -> int:
     ``say`` sends a report; the ``kitbuilder`` logger's warnings are reported as they come.
     Returns the exit code, as the command line's.
     """
-    from ..errors import InputError, KitbuilderError
+    from ..errors import InputError, KitbuilderError, Notice
 
     options = json.loads(sys.argv[1])
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -170,7 +174,8 @@ def child_main(work: Callable[[dict, Say], dict]) -> int:
 
     class Warnings(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            say({"warning": record.getMessage()})
+            notice = {"notice": record.msg.json()} if isinstance(record.msg, Notice) else {}
+            say({"warning": record.getMessage(), **notice})
 
     log = logging.getLogger("kitbuilder")
     log.handlers[:], log.propagate = [Warnings(logging.WARNING)], False

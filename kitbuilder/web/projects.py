@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Notice, Problem
 from ..names import safe_name
 from ..starter import STARTER_NAME, write_starter
 from ..writer import MANIFEST, read_manifest, write_atomic
@@ -100,7 +100,7 @@ class Check:
 
     config: object | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -130,7 +130,7 @@ class Project:
             kit = build_model(config)
         except InputError as exc:
             return Check(problems=[self.relative(problem) for problem in exc.problems])
-        return Check(config, warnings=[self.relative_text(warning) for warning in kit.warnings])
+        return Check(config, warnings=[notice.renamed(self.relative_text) for notice in kit.notices])
 
     def save(self, text: str) -> Check:
         """Write ``text`` as the config when it is valid (atomically); otherwise leave the file as it is."""

@@ -1,0 +1,57 @@
+"""The kit's notices (:class:`kitbuilder.errors.Notice`) in the page's language.
+
+Each notice's key names its sentence in ``web.yaml`` (``notices.<key>``); its parameters are
+formatted for the page's locale with Babel: dates, times, numbers with the locale's decimal
+sign, country names. A place in a table (``row 7, column Møde``) is said in the page's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+
+from ..errors import Notice
+from ..locales import load_locale
+from .files import place_text
+from .i18n import Words
+
+__all__ = ["notice_text", "ratio_text"]
+
+
+def notice_text(words: Words, notice: Notice) -> str:
+    """The notice as the page shows it: file, place and sentence, in ``words``' language."""
+    babel = load_locale(words.code).babel
+    params = notice.params
+    values = {name: _value(words, babel, value) for name, value in params.items()}
+    if "country" in params:
+        values["country"] = Locale.parse(babel).territories.get(params["country"], params["country"])
+    if "when" in params:
+        values["weekday"] = format_date(params["when"], "EEEE", locale=babel)
+    if "places" in params:
+        more = params.get("count", 0) > len(params["places"])
+        values["places"] = "; ".join(place_text(words, place) for place in params["places"]) + ("; …" if more else "")
+    sentence = words(f"notices.{notice.key}", **values)
+    return str(replace(notice, place=place_text(words, notice.place), message=sentence))
+
+
+def ratio_text(value: float, babel: str) -> str:
+    """A contrast ratio (or the one needed) with one decimal, as the locale writes it: ``3,2``."""
+    return format_decimal(round(value, 1), format="0.0", locale=babel)
+
+
+def _value(words: Words, babel: str, value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return words("notices.date_time", date=format_date(value, "long", locale=babel),
+                     time=format_time(value, "short", locale=babel))
+    if isinstance(value, dt.date):
+        return format_date(value, "long", locale=babel)
+    if isinstance(value, float):
+        return ratio_text(value, babel)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value, locale=babel)
+    return value
