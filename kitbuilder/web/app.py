@@ -41,7 +41,7 @@ from ..errors import InputError, Notice, Problem, SendError
 from ..inputs.survey import load_survey
 from ..send import PASSWORD_VARIABLE
 from .builds import Builds, BuildState
-from .files import leaders_table, survey_file, survey_summary
+from .files import leaders_table, place_text, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
 from .jobs import JobRunning
@@ -248,7 +248,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=build.json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
         number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
-        placement=_placement, needed=needed_contrast,
+        placement=_placement, needed=needed_contrast, place=lambda where: place_text(words, where),
         contrast_note=lambda name, colour: _contrast_note(words, name, colour),
         leaders=leaders,
         survey=survey,

@@ -79,23 +79,15 @@ def survey_summary(path: Path | None, name: str, scale: tuple[float, float]) -> 
     return {"file": name, "read": True, "rows": len(found.rows), "units": found.units, "areas": found.areas,
             "periods": found.periods, "shape": found.shape, "header_row": found.header_row,
             "period_sheets": found.period_sheets, "missing": len(found.missing),
-            "missing_listed": [_cell(place) for place in found.missing[:MISSING_LISTED]]}
+            "missing_listed": found.missing[:MISSING_LISTED]}
 
 
 def place_text(words, place: str) -> str:
     """A reader's place (``sheet '2026', row 7, column Møde``) in the page's words; any other
     place (a field such as ``workshops.qualify.date``) as it is."""
-    cell = _cell(place)
-    if cell["place"] or not cell["row"]:
+    cell = _CELL.fullmatch(place)
+    if cell is None:
         return place
     key = ("survey.sheet_cell" if cell["sheet"] else "survey.cell") if cell["column"] else \
         ("notices.sheet_row" if cell["sheet"] else "notices.row")
-    return words(key, sheet=cell["sheet"], row=cell["row"], column=cell["column"])
-
-
-def _cell(place: str) -> dict:
-    """A reader's place (``sheet '2026', row 7, column Score``) as its parts, for the page's words."""
-    cell = _CELL.fullmatch(place)
-    if cell is None:
-        return {"place": place, "sheet": "", "row": "", "column": ""}
-    return {"place": "", "sheet": cell["sheet"] or "", "row": cell["row"], "column": cell["column"] or ""}
+    return words(key, sheet=cell["sheet"] or "", row=cell["row"], column=cell["column"] or "")
