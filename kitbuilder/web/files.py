@@ -9,18 +9,15 @@ may be an upload not yet accepted (shown with its problems, then discarded).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..inputs.leaders import read_leaders_table
 from ..inputs.survey import load_survey
-from ..inputs.tables import cell_text
+from ..inputs.tables import Cell, cell_text
 
 __all__ = ["leaders_table", "survey_file", "survey_summary"]
 
-#: "row 7, column Møde" or "sheet 'Ark1', row 7" as the readers name a cell.
-_CELL = re.compile(r"(?:sheet (?P<quote>['\"])(?P<sheet>.*?)(?P=quote), )?row (?P<row>\d+)(?:, column (?P<column>.+))?")
 #: Missing values listed by place on the page (the rest are counted).
 MISSING_LISTED = 5
 
@@ -38,9 +35,8 @@ def leaders_table(path: Path | None, name: str, problems: list[Problem]) -> dict
     for problem in problems:
         if problem.file != name:
             continue
-        cell = _CELL.fullmatch(problem.path)
-        if cell and read is not None:
-            row, column = int(cell["row"]), cell["column"] or ""
+        if isinstance(problem.path, Cell) and read is not None:
+            row, column = problem.path.row, problem.path.column
             table["problems"].setdefault((row, column), []).append(problem.message)
             table["by_row"].setdefault(row, []).append((column, problem.message))
         else:
@@ -79,12 +75,4 @@ def survey_summary(path: Path | None, name: str, scale: tuple[float, float]) -> 
     return {"file": name, "read": True, "rows": len(found.rows), "units": found.units, "areas": found.areas,
             "periods": found.periods, "shape": found.shape, "header_row": found.header_row,
             "period_sheets": found.period_sheets, "missing": len(found.missing),
-            "missing_listed": [_cell(place) for place in found.missing[:MISSING_LISTED]]}
-
-
-def _cell(place: str) -> dict:
-    """A reader's place (``sheet '2026', row 7, column Score``) as its parts, for the page's words."""
-    cell = _CELL.fullmatch(place)
-    if cell is None:
-        return {"place": place, "sheet": "", "row": "", "column": ""}
-    return {"place": "", "sheet": cell["sheet"] or "", "row": cell["row"], "column": cell["column"] or ""}
+            "missing_listed": found.missing[:MISSING_LISTED]}
