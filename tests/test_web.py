@@ -94,6 +94,20 @@ def test_a_project_is_created_from_the_starter_and_listed(client, workspace):
     assert client.post("/projects", data={"name": "fjordby kommune"}).status_code == 409
 
 
+@pytest.mark.parametrize("language, locales, country", [("nb-NO,nb;q=0.9", ["nb"], "NO"), ("sv-SE", ["sv"], "SE"),
+                                                        ("en-GB", ["da", "sv", "nb"], "DK")])
+def test_a_project_made_from_a_norwegian_page_is_a_norwegian_kit(client, workspace, language, locales, country):
+    """An HR partner whose browser speaks Norwegian gets a Norwegian kit with Norway's public
+    holidays; more languages can be ticked later. An English page keeps the starter's three."""
+    from kitbuilder import load_config
+
+    response = client.post("/projects", data={"name": "Fjordby kommune"}, headers={"Accept-Language": language},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    config = load_config(workspace / "fjordby-kommune" / "kitbuilder.yaml")
+    assert (config.locales, config.calendar.country) == (locales, country)
+
+
 def test_project_names_are_made_safe(client, workspace):
     response = client.post("/projects", data={"name": "../../Søndre / ..hemmelig"}, headers=JSON)
     assert response.status_code == 201 and response.json()["name"] == "søndre-hemmelig"

@@ -177,7 +177,8 @@ def _organisation(project: Project, locale: str, data: dict | None = None) -> st
 
 async def create_project(request: Request) -> Response:
     form = await request.form()
-    project = await run_in_threadpool(request.app.state.workspace.create, str(form.get("name", "")))
+    project = await run_in_threadpool(request.app.state.workspace.create, str(form.get("name", "")),
+                                      _words(request).code)
     if _wants_json(request):
         return JSONResponse({"name": project.name, "url": _project_url(project)}, status_code=201)
     return RedirectResponse(_project_url(project), status_code=303)
