@@ -18,6 +18,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from kitbuilder.inputs.config import Organisation
+from kitbuilder.kits import kit_namespace
 from kitbuilder.locales import load_locale
 from kitbuilder.web.app import SESSION_COOKIE, create_app
 
@@ -629,6 +630,13 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
     page = client.get(f"/projects/{name}").text
     assert "Download the whole kit (ZIP)" in page and "0001-jens-ærø.ics" in page
     assert client.get(f"/projects/{name}", headers=JSON).json()["files"][0]["kit"] == "leader-dialogue"
+    # the list of files names each file's kit and size in the page's language
+    danish = client.get(f"/projects/{name}", headers={"Accept-Language": "da"}).text
+    files = danish[danish.index('<table class="files">'):danish.index("</table>", danish.index('<table class="files">'))]
+    size = f"{archive.getinfo('small-kit/da/dialogue-guides/0001-jens-ærø.docx').file_size / 1000:.1f}"
+    title = load_locale("da").text[kit_namespace("leader-dialogue")]["title"]
+    assert f"<td>{title}</td><td class=\"number\">{size.replace('.', ',')} kB</td>" in files
+    assert "leader-dialogue" not in files and " KB" not in files
 
 
 def test_warnings_are_listed_with_the_build(client, workspace):

@@ -36,6 +36,7 @@ from ..colours import needed_contrast
 from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
 from ..kits import KITS, kit_namespace
+from ..printpack import LEADER_PACKS
 from ..locales import available_locales, load_locale
 from ..errors import InputError, Problem, SendError
 from ..inputs.survey import load_survey
@@ -253,6 +254,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         themes=form.themes(), map_fields=ui.text["wellbeing_plan"]["map"]["fields"],
         build_locales=[(code, load_locale(code).name) for code in config_locales],
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
+        kit_titles={**{kit: ui.text[kit_namespace(kit)]["title"] for kit in KITS},
+                    LEADER_PACKS: words("build.leader_packs")},
         previews=_previews(project), leader_columns=LEADER_COLUMNS, survey_columns=SURVEY_COLUMNS,
         table_types="CSV, XLSX", languages={code: load_locale(code).name for code in available_locales()},
         sending=sending.json(),
