@@ -1033,3 +1033,23 @@ def test_progress_counts_every_document_and_every_pdf(tmp_path):
     support = load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"], "kits": ["evaluation-follow-up"]})
     build(support, tmp_path / "b", pdf=True, progress=lambda done, total: heard.append((done, total)))
     assert heard == [(1, 2), (2, 2)]  # the support offers written, then converted by LibreOffice
+
+
+@pytest.mark.parametrize("language", ["da", "sv", "nb", "en"])
+def test_the_upload_help_names_the_columns_in_the_pages_language(client, workspace, language):
+    """The help under the leaders and survey uploads gives the headings in the page's
+    language, and every heading it gives is one a file may use."""
+    from kitbuilder.inputs.leaders import LEADER_COLUMNS
+    from kitbuilder.inputs.survey import COLUMNS
+    from kitbuilder.inputs.tables import column_title, column_words, normalise_header
+
+    folder = small_project(client)
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": language}).text
+    for keys, help_id in ((LEADER_COLUMNS, "leaders-upload-help"), (COLUMNS, "survey-upload-help")):
+        titles = [column_title(key, language) for key in keys]
+        start = page.index(f'id="{help_id}"')
+        assert str(escape(", ".join(titles))) in page[start:page.index("</p>", start)]
+        words = column_words(keys)
+        assert [words[normalise_header(title)] for title in titles] == list(keys)
+    if language == "nb":
+        assert "Navn, Enhet, Nærmeste leder, E-post, Leders e-post, Møte, Sted, Språk" in page

@@ -23,8 +23,8 @@ from typing import Sequence
 from ..errors import InputError, Problem
 from ..usertext import printable
 
-__all__ = ["HEADER_ROWS", "Cell", "Percent", "Row", "Table", "cell_text", "column_headers", "column_words",
-           "read_tables"]
+__all__ = ["HEADER_ROWS", "Cell", "Percent", "Row", "Table", "cell_text", "column_headers", "column_title",
+           "column_words", "read_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,14 @@ def column_headers(key: str) -> list[str]:
         headers += [word for word in load_locale(code).text.get(COLUMNS_NAMESPACE, {}).get(key, ())
                     if word not in headers]
     return headers
+
+
+def column_title(key: str, code: str) -> str:
+    """How locale ``code`` heads column ``key`` (its first word for it, ``Nærmeste leder``), else the key."""
+    from ..locales import COLUMNS_NAMESPACE, load_locale
+
+    words = load_locale(code).text.get(COLUMNS_NAMESPACE, {}).get(key) or [key]
+    return words[0][:1].upper() + words[0][1:]
 
 
 def column_words(keys: Sequence[str]) -> dict[str, str]:

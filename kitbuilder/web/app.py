@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 from ..colours import needed_contrast
 from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
+from ..inputs.tables import column_title
 from ..kits import KITS, kit_namespace
 from ..printpack import LEADER_PACKS
 from ..locales import available_locales, load_locale
@@ -256,7 +257,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
         kit_titles={**{kit: ui.text[kit_namespace(kit)]["title"] for kit in KITS},
                     LEADER_PACKS: words("build.leader_packs")},
-        previews=_previews(project), leader_columns=LEADER_COLUMNS, survey_columns=SURVEY_COLUMNS,
+        previews=_previews(project), leader_columns=[column_title(key, words.code) for key in LEADER_COLUMNS],
+        survey_columns=[column_title(key, words.code) for key in SURVEY_COLUMNS],
         table_types="CSV, XLSX", languages={code: load_locale(code).name for code in available_locales()},
         sending=sending.json(),
         send_plan=sending_plan(project, check.config, _project_url(project))
