@@ -266,11 +266,14 @@ def schema() -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing kitbuilder.yaml.")
-def init(directory: Path, force: bool) -> None:
+@click.option("--locale", "locales", multiple=True, callback=_locale_choice,
+              help="A language of the kit (repeatable); the first one's country gives the public holidays. "
+                   "Default: da, sv and nb.")
+def init(directory: Path, force: bool, locales: list[str]) -> None:
     """Write a commented starter config into DIRECTORY."""
     from .starter import write_starter
 
-    path = write_starter(directory, force=force)
+    path = write_starter(directory, locales=locales, force=force)
     click.echo(f"Wrote {path}. Edit it, then run: kitbuilder build {path}")
 
 

@@ -6,7 +6,6 @@ writing into the output folder), 2 bad usage or bad input.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -62,29 +61,6 @@ class Notice:
         """The notice with ``change`` applied to its texts (file names in the file, message and parameters)."""
         params = {name: change(value) if isinstance(value, str) else value for name, value in self.params.items()}
         return Notice(change(self.file), self.place, self.key, params, change(self.message))
-
-    def json(self) -> dict:
-        """The notice as JSON data; :meth:`from_json` reads it back (dates included)."""
-        return {"file": self.file, "place": self.place, "key": self.key, "message": self.message,
-                "params": {name: _json_value(value) for name, value in self.params.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Notice":
-        params = {name: _read_json_value(value) for name, value in data["params"].items()}
-        return cls(data["file"], data["place"], data["key"], params, data["message"])
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):  # a datetime is a date too; its type is kept
-        return {type(value).__name__: value.isoformat()}
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _read_json_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        [(kind, text)] = value.items()
-        return dt.datetime.fromisoformat(text) if kind == "datetime" else dt.date.fromisoformat(text)
-    return tuple(value) if isinstance(value, list) else value
 
 
 class KitbuilderError(click.ClickException):

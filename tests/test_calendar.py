@@ -160,6 +160,31 @@ def test_verbose_lists_the_dates_that_moved(run, tmp_path):
     assert "moved:" not in quiet.output
 
 
+@pytest.mark.parametrize("locale, country, holiday", [("nb", "NO", "Grunnlovsdag"), ("sv", "SE", "Kristi himmelsfärdsdag"),
+                                                       ("da", "DK", "Kristi himmelfartsdag")])
+def test_a_starter_in_one_language_counts_that_countrys_holidays(tmp_path, run, locale, country, holiday):
+    """``kitbuilder init --locale nb`` makes a Norwegian kit: Norway's public holidays, not
+    Denmark's (the starter names no country; the first language's is used)."""
+    assert run("init", tmp_path / "kit", "--locale", locale).exit_code == 0
+    starter = tmp_path / "kit" / "kitbuilder.yaml"
+    config = load_config(starter)
+    assert (config.locales, config.calendar.country) == ([locale], country)
+    day = {"NO": "2027-05-17", "SE": "2027-05-06", "DK": "2027-05-06"}[country]
+    text = starter.read_text(encoding="utf-8").replace("# leaders_file: leaders.csv",
+                                                       f"leaders: [{{name: Ola Dahl, meeting: {day}T10:00}}]")
+    starter.write_text(text, encoding="utf-8")
+    result = run("validate", starter)
+    assert result.exit_code == 0, result.output
+    assert f"{day} 10:00 is a public holiday in {country} (" in result.output and holiday in result.output
+
+
+def test_the_starter_names_the_languages_it_builds(tmp_path, run):
+    from kitbuilder.starter import STARTER_LOCALES
+
+    run("init", tmp_path / "kit")
+    assert load_config(tmp_path / "kit" / "kitbuilder.yaml").locales == list(STARTER_LOCALES)
+
+
 def test_the_example_and_the_starter_close_for_the_summer(tmp_path, run):
     run("init", tmp_path / "kit")
     for path in (EXAMPLE, tmp_path / "kit" / "kitbuilder.yaml"):

@@ -306,3 +306,28 @@ def test_column_headers_come_from_every_locale_and_name_one_column_each():
         assert set(load_locale(code).text["columns"]) == set(COLUMNS) | set(LEADER_COLUMNS), code
     assert {"enhed", "enhet", "avdelning"} <= set(column_headers("unit"))
     assert normalise_header(" Antal_Svar ") == normalise_header("antal svar") == normalise_header("ANTAL-SVAR")
+
+
+def test_a_place_in_a_file_keeps_its_parts_whatever_the_names(tmp_path):
+    """A missing value's or a problem's place is text in a message and row, column and sheet
+    for the web page, also when a sheet's or column's name looks like a place itself, and
+    after it crossed from a worker process."""
+    import pickle
+
+    from kitbuilder.errors import InputError, Problem
+    from kitbuilder.inputs.survey import load_survey
+
+    book = Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("Q1 'row 2', \"x\"")
+    sheet.append(["Enhed", "Periode", "Trust, row 9"])
+    sheet.append(["North", "2026", None])
+    sheet = book.create_sheet("Q2")
+    sheet.append(["Enhed", "Periode", "Trust, row 9"])
+    sheet.append(["North", "2025", 70])
+    book.save(tmp_path / "survey.xlsx")
+    [place] = load_survey(tmp_path / "survey.xlsx", "survey.xlsx", (0, 100)).missing
+    assert (place.sheet, place.row, place.column) == ("Q1 'row 2', \"x\"", 2, "Trust, row 9")
+    assert place == """sheet 'Q1 \\'row 2\\', "x"', row 2, column Trust, row 9"""
+    [problem] = pickle.loads(pickle.dumps(InputError([Problem("survey.xlsx", place, "bad")]))).problems
+    assert (problem.path.sheet, problem.path.row, problem.path.column) == (place.sheet, 2, "Trust, row 9")

@@ -18,6 +18,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from kitbuilder.inputs.config import Organisation
+from kitbuilder.kits import kit_namespace
 from kitbuilder.locales import load_locale
 from kitbuilder.web.app import SESSION_COOKIE, create_app
 
@@ -92,6 +93,20 @@ def test_a_project_is_created_from_the_starter_and_listed(client, workspace):
                                                                   "url": "/projects/fjordby-kommune"}]}
     assert "Fjordby Kommune" in client.get("/").text
     assert client.post("/projects", data={"name": "fjordby kommune"}).status_code == 409
+
+
+@pytest.mark.parametrize("language, locales, country", [("nb-NO,nb;q=0.9", ["nb"], "NO"), ("sv-SE", ["sv"], "SE"),
+                                                        ("en-GB", ["da", "sv", "nb"], "DK")])
+def test_a_project_made_from_a_norwegian_page_is_a_norwegian_kit(client, workspace, language, locales, country):
+    """An HR partner whose browser speaks Norwegian gets a Norwegian kit with Norway's public
+    holidays; more languages can be ticked later. An English page keeps the starter's three."""
+    from kitbuilder import load_config
+
+    response = client.post("/projects", data={"name": "Fjordby kommune"}, headers={"Accept-Language": language},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    config = load_config(workspace / "fjordby-kommune" / "kitbuilder.yaml")
+    assert (config.locales, config.calendar.country) == (locales, country)
 
 
 def test_project_names_are_made_safe(client, workspace):
@@ -615,6 +630,13 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
     page = client.get(f"/projects/{name}").text
     assert "Download the whole kit (ZIP)" in page and "0001-jens-ærø.ics" in page
     assert client.get(f"/projects/{name}", headers=JSON).json()["files"][0]["kit"] == "leader-dialogue"
+    # the list of files names each file's kit and size in the page's language
+    danish = client.get(f"/projects/{name}", headers={"Accept-Language": "da"}).text
+    files = danish[danish.index('<table class="files">'):danish.index("</table>", danish.index('<table class="files">'))]
+    size = f"{archive.getinfo('small-kit/da/dialogue-guides/0001-jens-ærø.docx').file_size / 1000:.1f}"
+    title = load_locale("da").text[kit_namespace("leader-dialogue")]["title"]
+    assert f"<td>{title}</td><td class=\"number\">{size.replace('.', ',')} kB</td>" in files
+    assert "leader-dialogue" not in files and " KB" not in files
 
 
 def test_warnings_are_listed_with_the_build(client, workspace):
@@ -1013,3 +1035,23 @@ def test_progress_counts_every_document_and_every_pdf(tmp_path):
     support = load_config(ROOT / "config" / "example.yaml", overrides={"locales": ["da"], "kits": ["evaluation-follow-up"]})
     build(support, tmp_path / "b", pdf=True, progress=lambda done, total: heard.append((done, total)))
     assert heard == [(1, 2), (2, 2)]  # the support offers written, then converted by LibreOffice
+
+
+@pytest.mark.parametrize("language", ["da", "sv", "nb", "en"])
+def test_the_upload_help_names_the_columns_in_the_pages_language(client, workspace, language):
+    """The help under the leaders and survey uploads gives the headings in the page's
+    language, and every heading it gives is one a file may use."""
+    from kitbuilder.inputs.leaders import LEADER_COLUMNS
+    from kitbuilder.inputs.survey import COLUMNS
+    from kitbuilder.inputs.tables import column_title, column_words, normalise_header
+
+    folder = small_project(client)
+    page = client.get(f"/projects/{folder.name}", headers={"Accept-Language": language}).text
+    for keys, help_id in ((LEADER_COLUMNS, "leaders-upload-help"), (COLUMNS, "survey-upload-help")):
+        titles = [column_title(key, language) for key in keys]
+        start = page.index(f'id="{help_id}"')
+        assert str(escape(", ".join(titles))) in page[start:page.index("</p>", start)]
+        words = column_words(keys)
+        assert [words[normalise_header(title)] for title in titles] == list(keys)
+    if language == "nb":
+        assert "Navn, Enhet, Nærmeste leder, E-post, Leders e-post, Møte, Sted, Språk" in page

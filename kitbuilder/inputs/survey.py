@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import InputError, Notice, Problem
 from ..usertext import NAME_MAX
-from .tables import Percent, Row, Table, cell_text, read_tables
+from .tables import Cell, Percent, Row, Table, cell_text, read_tables
 
 __all__ = ["COLUMNS", "MISSING_MARKS", "SurveyData", "SurveyRow", "load_survey"]
 
@@ -69,7 +69,7 @@ class SurveyData:
     #: The sheets read as periods (one sheet per period); empty when a column gives the period.
     period_sheets: tuple[str, ...] = ()
     #: Where a value is missing (blank, "-", "n/a", "*"), e.g. "row 7, column score".
-    missing: tuple[str, ...] = ()
+    missing: tuple[Cell, ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -115,7 +115,7 @@ class _Reader:
         self.display, self.scale = display, scale
         self.rows: list[SurveyRow] = []
         self.problems: list[Problem] = []
-        self.missing: list[str] = []
+        self.missing: list[Cell] = []
         self.seen: dict[tuple[str, str, str], str] = {}
         self.shapes: list[str] = []
         self.header_rows: list[int] = []

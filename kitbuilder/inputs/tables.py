@@ -23,7 +23,8 @@ from typing import Sequence
 from ..errors import InputError, Problem
 from ..usertext import printable
 
-__all__ = ["HEADER_ROWS", "Percent", "Row", "Table", "cell_text", "column_headers", "column_words", "read_tables"]
+__all__ = ["HEADER_ROWS", "Cell", "Percent", "Row", "Table", "cell_text", "column_headers", "column_title",
+           "column_words", "read_tables"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,24 @@ HEADER_ROWS = 20
 
 class Percent(float):
     """A number a spreadsheet shows as a percentage: 0.725 shown as 72.5 %."""
+
+
+class Cell(str):
+    """A place in a table file as the user finds it: text in every message
+    (``sheet '2026', row 7, column Møde``), and its parts for a page that lays the file out."""
+
+    row: int
+    column: str
+    sheet: str
+
+    def __new__(cls, row: int, column: str = "", sheet: str = "") -> Cell:
+        place = super().__new__(cls, (f"sheet {sheet!r}, " if sheet else "") + f"row {row}" +
+                                (f", column {column}" if column else ""))
+        place.row, place.column, place.sheet = row, column, sheet
+        return place
+
+    def __getnewargs__(self) -> tuple[int, str, str]:  # a problem found in a worker reaches the build whole
+        return self.row, self.column, self.sheet
 
 
 @dataclass(frozen=True)
@@ -57,13 +76,10 @@ class Table:
     #: Whether places name the sheet (a workbook with several sheets).
     name_sheet: bool = False
 
-    def where(self, row: int, column: str = "") -> str:
-        """A cell as the user finds it: ``sheet '2026', row 7, column Møde``."""
-        return _place(self.sheet if self.name_sheet else "", row, self.columns.get(column, column))
-
-
-def _place(sheet: str, row: int, column: str = "") -> str:
-    return (f"sheet {sheet!r}, " if sheet else "") + f"row {row}" + (f", column {column}" if column else "")
+    def where(self, row: int, column: str = "") -> Cell:
+        """A cell as the user finds it: ``sheet '2026', row 7, column Møde`` (a column by its key
+        or header; the place names its header as written)."""
+        return Cell(row, self.columns.get(column, column), self.sheet if self.name_sheet else "")
 
 
 def normalise_header(text: object) -> str:
@@ -80,6 +96,14 @@ def column_headers(key: str) -> list[str]:
         headers += [word for word in load_locale(code).text.get(COLUMNS_NAMESPACE, {}).get(key, ())
                     if word not in headers]
     return headers
+
+
+def column_title(key: str, code: str) -> str:
+    """How locale ``code`` heads column ``key`` (its first word for it, ``Nærmeste leder``), else the key."""
+    from ..locales import COLUMNS_NAMESPACE, load_locale
+
+    words = load_locale(code).text.get(COLUMNS_NAMESPACE, {}).get(key) or [key]
+    return words[0][:1].upper() + words[0][1:]
 
 
 def column_words(keys: Sequence[str]) -> dict[str, str]:
@@ -146,7 +170,7 @@ def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[s
             continue  # a column without a header holds nothing we read
         key = words.get(normalise_header(written))
         if (key or written) in names.values():
-            problems.append(Problem(display, _place(name if name_sheet else "", header_row, written),
+            problems.append(Problem(display, Cell(header_row, written, name if name_sheet else ""),
                                     f"the same column as {columns.get(key, written)!r}; give each column once"))
             continue
         names[index] = key or written

@@ -35,16 +35,18 @@ from starlette.staticfiles import StaticFiles
 from ..colours import needed_contrast
 from ..inputs.leaders import LEADER_COLUMNS
 from ..inputs.survey import COLUMNS as SURVEY_COLUMNS
+from ..inputs.tables import column_title
 from ..kits import KITS, kit_namespace
+from ..printpack import LEADER_PACKS
 from ..locales import available_locales, load_locale
-from ..errors import InputError, Notice, Problem, SendError
+from ..errors import InputError, Problem, SendError
 from ..inputs.survey import load_survey
 from ..send import PASSWORD_VARIABLE
 from .builds import Builds, BuildState
 from .files import leaders_table, place_text, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
-from .jobs import JobRunning
+from .jobs import JobRunning, notice_from_json
 from .notices import notice_text, ratio_text
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
@@ -178,7 +180,8 @@ def _organisation(project: Project, locale: str, data: dict | None = None) -> st
 
 async def create_project(request: Request) -> Response:
     form = await request.form()
-    project = await run_in_threadpool(request.app.state.workspace.create, str(form.get("name", "")))
+    project = await run_in_threadpool(request.app.state.workspace.create, str(form.get("name", "")),
+                                      _words(request).code)
     if _wants_json(request):
         return JSONResponse({"name": project.name, "url": _project_url(project)}, status_code=201)
     return RedirectResponse(_project_url(project), status_code=303)
@@ -255,7 +258,10 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         themes=form.themes(), map_fields=ui.text["wellbeing_plan"]["map"]["fields"],
         build_locales=[(code, load_locale(code).name) for code in config_locales],
         build_kits=[(kit, ui.text[kit_namespace(kit)]["title"]) for kit in config_kits or KITS],
-        previews=_previews(project), leader_columns=LEADER_COLUMNS, survey_columns=SURVEY_COLUMNS,
+        kit_titles={**{kit: ui.text[kit_namespace(kit)]["title"] for kit in KITS},
+                    LEADER_PACKS: words("build.leader_packs")},
+        previews=_previews(project), leader_columns=[column_title(key, words.code) for key in LEADER_COLUMNS],
+        survey_columns=[column_title(key, words.code) for key in SURVEY_COLUMNS],
         table_types="CSV, XLSX", languages={code: load_locale(code).name for code in available_locales()},
         sending=sending.json(),
         send_plan=sending_plan(project, check.config, _project_url(project))
@@ -270,7 +276,7 @@ def _more_warnings(words: Words, build: BuildState, check: Check) -> list[str]:
     """What the last build reported besides the config's notices as they are now: its own notices
     (when the config has changed since) in the page's language, and what rendering found; not
     the contact sheets' flags, which are listed on their own."""
-    notices = [Notice.from_json(data) for data in build.notices]
+    notices = [notice_from_json(data) for data in build.notices]
     english = {str(notice) for notice in notices}
     return ([notice_text(words, notice) for notice in notices if notice not in check.warnings]
             + [warning for warning in build.warnings if warning not in english and warning not in build.flags])

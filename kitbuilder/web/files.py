@@ -9,18 +9,15 @@ may be an upload not yet accepted (shown with its problems, then discarded).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..inputs.leaders import read_leaders_table
 from ..inputs.survey import load_survey
-from ..inputs.tables import cell_text
+from ..inputs.tables import Cell, cell_text
 
 __all__ = ["leaders_table", "place_text", "survey_file", "survey_summary"]
 
-#: "row 7, column Møde" or "sheet 'Ark1', row 7" as the readers name a cell.
-_CELL = re.compile(r"(?:sheet (?P<quote>['\"])(?P<sheet>.*?)(?P=quote), )?row (?P<row>\d+)(?:, column (?P<column>.+))?")
 #: Missing values listed by place on the page (the rest are counted).
 MISSING_LISTED = 5
 
@@ -38,9 +35,8 @@ def leaders_table(path: Path | None, name: str, problems: list[Problem]) -> dict
     for problem in problems:
         if problem.file != name:
             continue
-        cell = _CELL.fullmatch(problem.path)
-        if cell and read is not None:
-            row, column = int(cell["row"]), cell["column"] or ""
+        if isinstance(problem.path, Cell) and read is not None:
+            row, column = problem.path.row, problem.path.column
             table["problems"].setdefault((row, column), []).append(problem.message)
             table["by_row"].setdefault(row, []).append((column, problem.message))
         else:
@@ -83,11 +79,10 @@ def survey_summary(path: Path | None, name: str, scale: tuple[float, float]) -> 
 
 
 def place_text(words, place: str) -> str:
-    """A reader's place (``sheet '2026', row 7, column Møde``) in the page's words; any other
-    place (a field such as ``workshops.qualify.date``) as it is."""
-    cell = _CELL.fullmatch(place)
-    if cell is None:
+    """A place in a table file (a :class:`Cell`) in the page's words; any other place (a field
+    such as ``workshops.qualify.date``) as it is."""
+    if not isinstance(place, Cell):
         return place
-    key = ("survey.sheet_cell" if cell["sheet"] else "survey.cell") if cell["column"] else \
-        ("notices.sheet_row" if cell["sheet"] else "notices.row")
-    return words(key, sheet=cell["sheet"] or "", row=cell["row"], column=cell["column"] or "")
+    key = ("survey.sheet_cell" if place.sheet else "survey.cell") if place.column else \
+        ("notices.sheet_row" if place.sheet else "notices.row")
+    return words(key, sheet=place.sheet, row=place.row, column=place.column)

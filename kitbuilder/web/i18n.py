@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import negotiate_locale
+from babel.numbers import format_decimal
 
 from ..assemble.common import fill
 from ..locales import REFERENCE_LOCALE, available_locales, load_locale
@@ -56,6 +57,10 @@ class Words:
 
     def section(self, key: str) -> Any:
         return _lookup(self.text, key, self.code)
+
+    def file_size(self, count: int) -> str:
+        """A file's size as people read it in this language: ``26,9 kB`` in Norwegian."""
+        return f"{format_decimal(count / 1000, format='#,##0.0', locale=load_locale(self.code).babel)} kB"
 
 
 def _lookup(node: Any, key: str, code: str) -> Any:

@@ -11,6 +11,7 @@ safely, and stops the job (with any LibreOffice it started) when the server stop
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -21,11 +22,13 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
+from ..errors import Notice
+from ..inputs.tables import Cell
 from .projects import Project, problem_json
 
-__all__ = ["JobRunning", "JobState", "Jobs", "child_main"]
+__all__ = ["JobRunning", "JobState", "Jobs", "child_main", "notice_from_json", "notice_json"]
 
 
 class JobRunning(Exception):
@@ -41,7 +44,7 @@ class JobState:
     total: int = 0
     problems: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: The warnings that are the kit's notices, as :meth:`~kitbuilder.errors.Notice.json` gives them.
+    #: The warnings that are the kit's notices, as :func:`notice_json` gives them.
     notices: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     started: float = 0.0
@@ -149,6 +152,32 @@ class Jobs(Generic[State]):
             self._processes.pop(folder, None)
 
 
+def notice_json(notice: Notice) -> dict:
+    """A notice as JSON data; :func:`notice_from_json` reads it back whole (dates, places in a table)."""
+    return {"file": notice.file, "place": _json_value(notice.place), "key": notice.key, "message": notice.message,
+            "params": {name: _json_value(value) for name, value in notice.params.items()}}
+
+
+def notice_from_json(data: dict) -> Notice:
+    params = {name: _read_json_value(value) for name, value in data["params"].items()}
+    return Notice(data["file"], _read_json_value(data["place"]), data["key"], params, data["message"])
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Cell):
+        return {"cell": [value.row, value.column, value.sheet]}
+    if isinstance(value, dt.date):  # a datetime is a date too: its type is kept
+        return {type(value).__name__: value.isoformat()}
+    return [_json_value(item) for item in value] if isinstance(value, tuple) else value
+
+
+def _read_json_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        [(kind, data)] = value.items()
+        return Cell(*data) if kind == "cell" else getattr(dt, kind).fromisoformat(data)
+    return tuple(_read_json_value(item) for item in value) if isinstance(value, list) else value
+
+
 def _problem(message: str) -> dict:
     return {"file": "", "line": None, "field": "", "message": message}
 
@@ -163,7 +192,7 @@ def child_main(work: Callable[[dict, Say], dict]) -> int:
     ``say`` sends a report; the ``kitbuilder`` logger's warnings are reported as they come.
     Returns the exit code, as the command line's.
     """
-    from ..errors import InputError, KitbuilderError, Notice
+    from ..errors import InputError, KitbuilderError
 
     options = json.loads(sys.argv[1])
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
@@ -174,7 +203,7 @@ def child_main(work: Callable[[dict, Say], dict]) -> int:
 
     class Warnings(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            notice = {"notice": record.msg.json()} if isinstance(record.msg, Notice) else {}
+            notice = {"notice": notice_json(record.msg)} if isinstance(record.msg, Notice) else {}
             say({"warning": record.getMessage(), **notice})
 
     log = logging.getLogger("kitbuilder")

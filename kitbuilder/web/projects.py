@@ -21,7 +21,7 @@ from typing import BinaryIO, Callable
 
 from ..errors import InputError, Notice, Problem
 from ..names import safe_name
-from ..starter import STARTER_NAME, write_starter
+from ..starter import STARTER_LOCALES, STARTER_NAME, write_starter
 from ..writer import MANIFEST, read_manifest, write_atomic
 from .roundtrip import RoundTrip
 
@@ -269,9 +269,12 @@ class Workspace:
             raise NotFound(f"no project {name!r}")
         return project
 
-    def create(self, title: str) -> Project:
+    def create(self, title: str, language: str = "") -> Project:
         """A new project from the starter config, in a folder named safely after ``title``;
-        the organisation is named ``title``. Raises :class:`AlreadyExists`."""
+        the organisation is named ``title``. Raises :class:`AlreadyExists`.
+
+        Made from a page in Danish, Swedish or Norwegian, the kit is in that language alone,
+        so its public holidays are that country's; more languages can be added on the page."""
         title = " ".join(title.split())
         if not title:
             raise ProjectError("a project needs a name")
@@ -279,7 +282,7 @@ class Workspace:
         folder = self.root / name
         if folder.exists() or folder.is_symlink():
             raise AlreadyExists(f"a project named {name!r} already exists")
-        write_starter(folder)
+        write_starter(folder, locales=[language] if language in STARTER_LOCALES else [])
         project = Project(folder)
         project.edit(lambda doc: (doc.set(("organisation", "name"), title[:150]),
                                   doc.set(("organisation", "short_name"), name)))
