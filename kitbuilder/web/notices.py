@@ -16,7 +16,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from ..errors import Notice
-from ..locales import load_locale
+from ..locales import LocaleContent, load_locale
 from .files import place_text
 from .i18n import Words
 
@@ -25,9 +25,10 @@ __all__ = ["notice_text", "ratio_text"]
 
 def notice_text(words: Words, notice: Notice) -> str:
     """The notice as the page shows it: file, place and sentence, in ``words``' language."""
-    babel = load_locale(words.code).babel
+    content = load_locale(words.code)
+    babel = content.babel
     params = notice.params
-    values = {name: _value(words, babel, value) for name, value in params.items()}
+    values = {name: _value(words, content, value) for name, value in params.items()}
     if "country" in params:
         values["country"] = Locale.parse(babel).territories.get(params["country"], params["country"])
     if "when" in params:
@@ -44,10 +45,11 @@ def ratio_text(value: float, babel: str) -> str:
     return format_decimal(round(value, 1), format="0.0", locale=babel)
 
 
-def _value(words: Words, babel: str, value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+def _value(words: Words, content: LocaleContent, value: Any) -> Any:
+    babel = content.babel
+    if isinstance(value, dt.datetime):  # the clock as the kit writes it (09.30 in da, sv and nb)
         return words("notices.date_time", date=format_date(value, "long", locale=babel),
-                     time=format_time(value, "short", locale=babel))
+                     time=format_time(value, content.time_format, locale=babel))
     if isinstance(value, dt.date):
         return format_date(value, "long", locale=babel)
     if isinstance(value, float):
