@@ -42,7 +42,7 @@ EXPECTED = {
         "kitbuilder.yaml: workshops.qualify.minutes: Mødet varer nu 90 minutter i stedet for 80.",
         "kitbuilder.yaml: branding.colours.primary: Tekst i #FFCC00 har kun en kontrast på 1,5:1 mod hvidt "
         "(kræver 4,5:1) og er svær at læse på tryk.",
-        "survey.csv: Manglende værdier: 1. De indgår ikke i gennemsnit, fremhævninger og diagrammer: "
+        "survey.csv: Manglende værdier: 1. De indgår ikke i gennemsnit, fremhævninger eller diagrammer. Det gælder: "
         "række 2, kolonne score",
         "leaders.csv: række 5: Ole Havn er leder af Havnen, som ikke findes i survey.csv. Lederens forberedelse til "
         "resultatmødet viser derfor kun organisationens samlede resultater.",
@@ -58,14 +58,14 @@ EXPECTED = {
     "sv": [
         "kitbuilder.yaml: workshops.qualify.minutes: Mötet tar nu 90 minuter i stället för 80.",
         "kitbuilder.yaml: branding.colours.primary: Text i #FFCC00 har bara kontrasten 1,5:1 mot vitt "
-        "(kräver 4,5:1) och blir svår att läsa i tryck.",
-        "survey.csv: Saknade värden: 1. De ingår inte i medelvärden, markeringar eller diagram: rad 2, kolumn score",
+        "(minst 4,5:1 krävs) och blir svår att läsa i tryck.",
+        "survey.csv: Saknade värden: 1 (rad 2, kolumn score). De ingår inte i medelvärden, markeringar eller diagram.",
         "leaders.csv: rad 5: Ole Havn är chef för Havnen, som inte finns med i survey.csv. Chefens förberedelse "
         "inför resultatmötet visar därför bara organisationens samlade resultat.",
         "kitbuilder.yaml: survey.labels.Trivsel: Trivsel är varken ett område eller en enhet i survey.csv. "
         "Namnen måste stavas exakt som i filen.",
         # the holiday is named in the kit's first language (the calendar is Denmark's)
-        "kitbuilder.yaml: workshops.prepare.date: 6 maj 2027 är en helgdag i Danmark: Kristi himmelfartsdag.",
+        "kitbuilder.yaml: workshops.prepare.date: 6 maj 2027 är en helgdag eller ledig dag i Danmark: Kristi himmelfartsdag.",
         "kitbuilder.yaml: workshops.results.date: 14 juli 2027 infaller under en period utan möten: sommerferie, "
         "5 juli 2027 till 30 juli 2027.",
         "kitbuilder.yaml: support.report_date: 3 augusti 2027 infaller under en period utan möten, "
@@ -76,13 +76,13 @@ EXPECTED = {
         "kitbuilder.yaml: workshops.qualify.minutes: Møtet varer nå 90 minutter i stedet for 80.",
         "kitbuilder.yaml: branding.colours.primary: Tekst i #FFCC00 har bare en kontrast på 1,5:1 mot hvitt "
         "(krever 4,5:1) og blir vanskelig å lese på trykk.",
-        "survey.csv: Manglende verdier: 1. De er holdt utenfor gjennomsnitt, uthevinger og diagrammer: "
+        "survey.csv: Manglende verdier: 1. De er holdt utenfor gjennomsnitt, uthevinger og diagrammer. Det gjelder: "
         "rad 2, kolonne score",
         "leaders.csv: rad 5: Ole Havn er leder for Havnen, som ikke er med i survey.csv. Lederens forberedelse til "
         "resultatmøtet viser derfor bare resultatene for hele organisasjonen.",
         "kitbuilder.yaml: survey.labels.Trivsel: Trivsel er verken et område eller en enhet i survey.csv. "
         "Navnene må skrives nøyaktig slik de står i filen.",
-        "kitbuilder.yaml: workshops.prepare.date: 6. mai 2027 er en helligdag i Danmark: Kristi himmelfartsdag.",
+        "kitbuilder.yaml: workshops.prepare.date: 6. mai 2027 er en offentlig fridag i Danmark: Kristi himmelfartsdag.",
         "kitbuilder.yaml: workshops.results.date: 14. juli 2027 faller i en periode uten møter: sommerferie, "
         "5. juli 2027 til 30. juli 2027.",
         "kitbuilder.yaml: support.report_date: 3. august 2027 faller i en periode uten møter, "
