@@ -3,6 +3,7 @@ leader-dialogue kit built once with PDFs and a real SMTP server (smtpserver.py).
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,14 @@ from kitbuilder.cli import cli
 from .smtpserver import PASSWORD, Certificates, Server
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_tool(name: str):
+    """A script of ``tools/`` (``tools/<name>.py``) as a module, for tests of what it makes."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 # CI runs the property tests on a fixed sequence of examples, so a build passes or fails the
 # same way twice; runs elsewhere draw new examples each time and keep finding new cases.

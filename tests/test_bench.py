@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
-from .conftest import ROOT
-
-
-def load_bench():
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "tools" / "bench.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
+from .conftest import load_tool
 
 
 def test_the_kit_and_web_figures_are_made():
-    bench = load_bench()
+    bench = load_tool("bench")
     rows = bench.kit_figures(1, {"a": 0.009}, pdf=False) + bench.web_figures(1)
     labels = [label for label, *_ in rows]
     assert "default build against -j 1 (whole command)" in labels

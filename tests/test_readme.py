@@ -3,7 +3,6 @@ and the committed contact sheets of the example kit."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import click
@@ -12,20 +11,13 @@ from PIL import Image
 from kitbuilder.cli import cli
 from kitbuilder.inputs.config import json_schema
 
-from .conftest import ROOT
+from .conftest import ROOT, load_tool
 
 README = ROOT / "README.md"
 
 
-def config_reference_tool():
-    spec = importlib.util.spec_from_file_location("config_reference", ROOT / "tools" / "config_reference.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_configuration_reference_is_what_the_schema_generates():
-    tool = config_reference_tool()
+    tool = load_tool("config_reference")
     readme = README.read_text(encoding="utf-8")
     generated = tool.reference(json_schema())
     assert tool.splice(readme, generated) == readme, "run: make docs"
