@@ -639,6 +639,26 @@ def test_a_build_runs_in_the_background_and_its_files_can_be_downloaded(client, 
     assert "leader-dialogue" not in files and " KB" not in files
 
 
+def test_the_last_builds_outcome_is_still_told_after_the_app_restarts(client, workspace):
+    folder = small_project(client, extra="leaders:\n  - {name: Jens Ærø, meeting: 2027-03-02T10:00}\n")
+    client.post(f"/projects/{folder.name}/build", headers=JSON)
+    before = wait_for_build(client, folder.name)
+    assert before["state"] == "done"
+    record = folder / "output" / ".kitbuilder-builds.json"
+    deadline = time.monotonic() + 10
+    while not record.is_file() and time.monotonic() < deadline:  # recorded once the build's process has ended
+        time.sleep(0.05)
+    with TestClient(create_app(workspace, build_jobs=1)) as restarted:
+        assert restarted.get(f"/projects/{folder.name}/status").json() == before
+        page = restarted.get(f"/projects/{folder.name}").text
+        assert 'id="build-done"' in page and "0001-jens-ærø.docx" in page
+        assert restarted.get(f"/projects/{folder.name}/send", headers=JSON).json()["sending"]["state"] == "idle"
+    # a record that cannot be read is no outcome: the page starts afresh
+    record.write_text("{not json", encoding="utf-8")
+    with TestClient(create_app(workspace, build_jobs=1)) as restarted:
+        assert restarted.get(f"/projects/{folder.name}/status").json()["state"] == "idle"
+
+
 def test_warnings_are_listed_with_the_build(client, workspace):
     folder = example_project(workspace)
     leaders = folder / "leaders.csv"

@@ -26,7 +26,8 @@ from typing import Any, Callable, Generic, TypeVar
 
 from ..errors import Notice
 from ..inputs.tables import Cell
-from .projects import Project, problem_json
+from ..writer import write_atomic
+from .projects import OUTPUT_FOLDER, Project, problem_json
 
 __all__ = ["JobRunning", "JobState", "Jobs", "child_main", "notice_from_json", "notice_json"]
 
@@ -94,8 +95,30 @@ class Jobs(Generic[State]):
         self._lock = threading.Lock()
 
     def status(self, project: Project) -> State:
+        """The job running or last run for ``project``; after the app restarts, the last one's
+        outcome as it was recorded beside the project's output (see :meth:`_record`)."""
         with self._lock:
-            return self._states.get(project.folder) or self.state_type()
+            state = self._states.get(project.folder)
+        return state or self._recorded(project.folder) or self.state_type()
+
+    def _record_file(self, folder: Path) -> Path:
+        return folder / OUTPUT_FOLDER / f".kitbuilder-{self.module.rsplit('.', 1)[-1]}.json"
+
+    def _record(self, folder: Path, state: State) -> None:
+        """Keep the outcome of a job that ended, so the page still tells it after a restart."""
+        try:
+            write_atomic(self._record_file(folder), json.dumps(state.json(), ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass  # the page forgets it at the next restart, as it did before
+
+    def _recorded(self, folder: Path) -> State | None:
+        try:
+            data = json.loads(self._record_file(folder).read_text(encoding="utf-8"))
+            fields = self.state_type.__dataclass_fields__.keys() - {"started"}
+            state = self.state_type(**{name: value for name, value in data.items() if name in fields})
+        except (OSError, ValueError, TypeError, AttributeError):
+            return None
+        return state if state.state in {"done", "failed"} else None
 
     def _start(self, project: Project, options: dict, state: State) -> State:
         """Run the child for ``project`` with ``options``; raises :class:`JobRunning` while one runs."""
@@ -150,6 +173,7 @@ class Jobs(Generic[State]):
                 state.problems = [_problem(self.stopped + (f": {tail}" if tail else ""))]
                 state.seconds = time.monotonic() - state.started
             self._processes.pop(folder, None)
+        self._record(folder, state)
 
 
 def notice_json(notice: Notice) -> dict:
