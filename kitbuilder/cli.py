@@ -186,7 +186,8 @@ class _ProgressBar:
 @click.option("--resend", is_flag=True,
               help="Send again to leaders whose files or addresses changed since (with --leader: to that leader).")
 @click.option("--per-minute", type=click.IntRange(1, 10_000),
-              help="At most this many e-mails a minute, for servers that throttle (Microsoft 365: 30).")
+              help="At most this many e-mails a minute, for servers that throttle (Microsoft 365: 30). "
+                   "Default: the config's mail.per_minute.")
 def send(config: Path, out_dir: Path, leader: str | None, dry_run: Path | None, resend: bool,
          per_minute: int | None) -> None:
     """E-mail each leader their print pack and meeting invitations from the build in --out, once.

@@ -245,10 +245,14 @@ def test_a_lost_connection_is_retried_then_the_run_stops_and_the_log_says_who_ha
     assert sorted(addresses) == sorted(SEND_ADDRESSES)
 
 
-def test_per_minute_paces_the_messages(workspace, certificates, trusted):
+@pytest.mark.parametrize("where", ["option", "config"])
+def test_per_minute_paces_the_messages(workspace, certificates, trusted, where):
+    """``--per-minute`` (``per_minute=``), else the config's ``mail.per_minute``, which the
+    web app's sending uses too."""
     with Server("ssl", certificates) as server:  # implicit TLS (port 465 style) as well
-        config = load_config(workspace(server).config)
-        send(config, workspace(server).out, password=PASSWORD, per_minute=300)
+        space = workspace(server, **({"per_minute": "300"} if where == "config" else {}))
+        config = load_config(space.config)
+        send(config, space.out, password=PASSWORD, **({"per_minute": 300} if where == "option" else {}))
     assert len(server.inbox.received) == 6 and server.inbox.logins == [USER]
     # 60 s / 300 between the starts of messages (the first one's start also waited for the log-in);
     # each start can be a few milliseconds late (the send log is written to disk first), so the

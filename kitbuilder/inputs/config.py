@@ -443,6 +443,8 @@ class Mail(_Model):
     """Who the e-mails come from: {name, email}."""
     reply_to: EmailAddress = ""
     """Where replies go, when not to the sender."""
+    per_minute: int | None = Field(None, gt=0, le=10_000)
+    """At most this many e-mails a minute, for servers that limit the rate (Microsoft 365: 30); none: no limit."""
 
     @model_validator(mode="before")
     @classmethod

@@ -71,8 +71,8 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
 
     Leaders who already have their e-mail are left out; with ``resend`` those whose files or
     addresses changed since get it again. ``dry_run`` writes each e-mail into that folder as
-    an .eml file and sends nothing; ``per_minute`` paces the messages for servers that
-    throttle; ``password`` (or a function that gives it, asked only when there is something to
+    an .eml file and sends nothing; ``per_minute`` (else ``mail.per_minute``) paces the
+    messages for servers that throttle; ``password`` (or a function that gives it, asked only when there is something to
     send) logs in as ``mail.username``; ``progress(done, total)`` hears about each message.
 
     Raises :class:`~kitbuilder.errors.ConfigError` or :class:`InputError` for bad input and
@@ -89,7 +89,7 @@ def send(config: Config, out_dir: Path, *, leader: str | None = None, resend: bo
         report = SendReport(plan, send_log.path)
         if not plan.outgoing:
             return report
-        pause = _Pace(per_minute)
+        pause = _Pace(per_minute or config.mail.per_minute)
         with Mailer(config.mail, password() if callable(password) else password, retry_delays=retry_delays) as mailer:
             for done, outgoing in enumerate(plan.outgoing, start=1):
                 _send_one(config, outgoing, mailer, send_log, report, pause)
