@@ -855,9 +855,20 @@ def test_sending_runs_in_the_background_once_per_leader_and_a_second_send_sends_
     assert "If the e-mail did not arrive" in in_doubt
     assert str(escape(shlex.join(["kitbuilder", "send", "kitbuilder.yaml", "--out", "output", "--resend", "--leader",
                                   first]))) in in_doubt
+    assert f'<input type="hidden" name="leader" value="{escape(first)}">' in in_doubt
+    assert f"Send it again to {escape(first)}" in in_doubt
     row = section[section.index(f"<th scope=\"row\">{second}</th>"):]
     assert "Refused " in row[:row.index("</tr>")] and "550 5.1.1 No such mailbox here" in row[:row.index("</tr>")]
     assert client.get("/projects/fjordby/send", headers=JSON).json()["plan"]["to_send"] == 1
+    # the button under the e-mail in doubt sends it again, to that leader alone
+    received = len(starttls.inbox.received)
+    response = client.post("/projects/fjordby/send", data={"leader": first, "resend": "1"}, follow_redirects=False)
+    assert response.status_code == 303
+    resent = wait_for_send(client, "fjordby")
+    assert resent["state"] == "done" and resent["sent"] == [first] and resent["leader"] == first
+    assert len(starttls.inbox.received) == received + 1
+    plan = client.get("/projects/fjordby/send", headers=JSON).json()["plan"]
+    assert {row["name"]: row["standing"] for row in plan["leaders"]}[first] == "already_sent"
 
 
 @pytest.mark.office

@@ -470,10 +470,12 @@ def _send_json(request: Request, project: Project) -> Response:
 
 
 async def start_send(request: Request) -> Response:
-    """``POST /projects/<name>/send`` (``resend``): e-mail the leaders from the last build, in the background."""
+    """``POST /projects/<name>/send`` (``resend``, ``leader``): e-mail the leaders (or that one
+    leader, as for an e-mail in doubt) from the last build, in the background."""
     project = _project(request)
     form = await request.form()
     resend = _checked(form.get("resend"))
+    leader = str(form.get("leader") or "")
     _idle(request, project)
 
     def start() -> Response:
@@ -484,12 +486,12 @@ async def start_send(request: Request) -> Response:
             return _cannot_send(request, project, error=f"{project.config_file.name}: mail.username: the server asks "
                                 f"for a password; start kitbuilder serve with it in {PASSWORD_VARIABLE}")
         try:
-            total = planned(project, check.config, resend=resend)
+            total = planned(project, check.config, resend=resend, leader=leader)
         except InputError as exc:
             return _cannot_send(request, project, problems=[problem_json(project.relative(p)) for p in exc.problems])
         except SendError as exc:  # a build missing or out of date: the command line's message, with its command
             return _cannot_send(request, project, error=project.relative_text(exc.message))
-        state = request.app.state.sends.start(project, resend=resend, total=total)
+        state = request.app.state.sends.start(project, resend=resend, total=total, leader=leader)
         if _wants_json(request):
             return JSONResponse(state.json(), status_code=202)
         return RedirectResponse(_project_url(project, "send"), status_code=303)

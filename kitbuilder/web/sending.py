@@ -44,6 +44,8 @@ class SendState(JobState):
     """What a project's sending is doing, as ``GET /projects/<name>/send`` tells it."""
 
     resend: bool = False
+    #: The one leader this run sends to (an e-mail in doubt, sent again), else empty.
+    leader: str = ""
     #: Leaders whose e-mail the server took in this run.
     sent: list[str] = field(default_factory=list)
     #: Per leader, the addresses the server refused, with its answers.
@@ -58,10 +60,11 @@ class Sends(Jobs[SendState]):
     busy = "this project's e-mails are being sent"
     stopped = "sending stopped unexpectedly"
 
-    def start(self, project: Project, *, resend: bool, total: int) -> SendState:
-        """Start sending ``project``'s e-mails (``total`` of them, as planned); raises
-        :class:`~.jobs.JobRunning` while they are being sent."""
-        return self._start(project, {"resend": resend}, SendState(resend=resend, total=total))
+    def start(self, project: Project, *, resend: bool, total: int, leader: str = "") -> SendState:
+        """Start sending ``project``'s e-mails (``total`` of them, as planned; only ``leader``'s
+        when given); raises :class:`~.jobs.JobRunning` while they are being sent."""
+        return self._start(project, {"resend": resend, "leader": leader},
+                           SendState(resend=resend, leader=leader, total=total))
 
 
 def _root(project: Project, config: Config) -> Path:
@@ -137,9 +140,9 @@ def sending_plan(project: Project, config: Config, url: str) -> SendingPlan | No
     return view
 
 
-def _plan(project: Project, config: Config, *, resend: bool = False) -> tuple[Plan, SendLog]:
+def _plan(project: Project, config: Config, *, resend: bool = False, leader: str = "") -> tuple[Plan, SendLog]:
     send_log = SendLog(_root(project, config) / LOG_FILE)
-    return plan_sending(config, _root(project, config), send_log, resend=resend), send_log
+    return plan_sending(config, _root(project, config), send_log, leader=leader or None, resend=resend), send_log
 
 
 def _outcome(entry: LogEntry | None) -> dict | None:
@@ -150,9 +153,10 @@ def _outcome(entry: LogEntry | None) -> dict | None:
             "refused": entry.refused, "error": entry.error}
 
 
-def planned(project: Project, config: Config, *, resend: bool) -> int:
-    """How many e-mails a send would send now; raises what ``kitbuilder send`` would stop on."""
-    return len(_plan(project, config, resend=resend)[0].outgoing)
+def planned(project: Project, config: Config, *, resend: bool, leader: str = "") -> int:
+    """How many e-mails a send (to ``leader`` alone, when given) would send now; raises what
+    ``kitbuilder send`` would stop on."""
+    return len(_plan(project, config, resend=resend, leader=leader)[0].outgoing)
 
 
 def draft(project: Project, config: Config, stem: str) -> dict:
@@ -184,7 +188,8 @@ def _send(options: dict, say: Say) -> dict:
     from ..inputs.config import load_config
 
     config = load_config(CONFIG_NAME)
-    report = send(config, Path(OUTPUT_FOLDER), resend=options["resend"], password=environment_password(config),
+    report = send(config, Path(OUTPUT_FOLDER), resend=options["resend"], leader=options.get("leader") or None,
+                  password=environment_password(config),
                   progress=lambda done, total: say({"done": done, "total": total}))
     return {"sent": report.sent, "refused": report.refused}
 
