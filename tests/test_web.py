@@ -856,7 +856,7 @@ def test_sending_runs_in_the_background_once_per_leader_and_a_second_send_sends_
     assert str(escape(shlex.join(["kitbuilder", "send", "kitbuilder.yaml", "--out", "output", "--resend", "--leader",
                                   first]))) in in_doubt
     assert f'<input type="hidden" name="leader" value="{escape(first)}">' in in_doubt
-    assert f"Send it again to {escape(first)}" in in_doubt
+    assert f"Send the e-mail again to {escape(first)}" in in_doubt
     row = section[section.index(f"<th scope=\"row\">{second}</th>"):]
     assert "Refused " in row[:row.index("</tr>")] and "550 5.1.1 No such mailbox here" in row[:row.index("</tr>")]
     assert client.get("/projects/fjordby/send", headers=JSON).json()["plan"]["to_send"] == 1
