@@ -6,12 +6,13 @@ writing into the output folder), 2 bad usage or bad input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 import click
 
 __all__ = [
+    "BadValue",
     "BuildError",
     "ConfigError",
     "ContentError",
@@ -27,15 +28,51 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file: where it is and what is expected."""
+    """One thing wrong with an input file: where it is and what is expected, in English
+    (``message``, as the command line prints it); a problem in a table file that an HR partner
+    meets also has a message key with its parameters, for a page to say in its own language."""
 
     file: str
     path: str
     message: str
     line: int | None = None
+    key: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     def __str__(self) -> str:
         return _located(f"{self.file}:{self.line}" if self.line else self.file, self.path, self.message)
+
+    def renamed(self, change: Callable[[str], str]) -> "Problem":
+        """The problem with ``change`` applied to its file name and message (paths shown as the user knows them)."""
+        return replace(self, file=change(self.file), message=change(self.message))
+
+
+class BadValue(ValueError):
+    """A value that cannot be read: its English message, and the same as a message key with
+    its parameters (see :class:`Problem`)."""
+
+    def __init__(self, message: str, key: str, **params: Any):
+        super().__init__(message)
+        self.key, self.params = key, params
+
+    def __reduce__(self):
+        return _bad_value, (str(self), self.key, self.params)
+
+    def problem(self, file: str, path: str) -> Problem:
+        """This value's problem at ``path`` of ``file``."""
+        return Problem(file, path, str(self), key=self.key, params=self.params)
+
+
+def required_but_empty() -> BadValue:
+    return BadValue("required but empty", "required")
+
+
+def too_long(length: int, limit: int) -> BadValue:
+    return BadValue(f"too long: {length} characters, at most {limit}", "too_long", length=length, limit=limit)
+
+
+def _bad_value(message: str, key: str, params: Mapping[str, Any]) -> BadValue:
+    return BadValue(message, key, **params)
 
 
 def _located(where: str, path: str, message: str) -> str:

@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from .. import kits
-from ..errors import ConfigError, ContentError, InputError, Problem
+from ..errors import BadValue, ConfigError, ContentError, InputError, Problem, required_but_empty, too_long
 from ..locales import available_locales, load_locale
 from ..names import display_path
 from ..usertext import LINE_MAX, LONG_MAX, NAME_MAX, PARAGRAPH_MAX, TITLE_MAX, printable
@@ -52,7 +52,8 @@ def _locale_code(value: str) -> str:
     known = available_locales()
     if value not in known:
         hint = "; Norwegian Bokmål is 'nb'" if value in {"no", "nn", "nb_NO", "no_NO"} else ""
-        raise ValueError(f"unknown locale {value!r} (available: {', '.join(known)}){hint}")
+        raise BadValue(f"unknown locale {value!r} (available: {', '.join(known)}){hint}", "unknown_locale",
+                       value=value, known=", ".join(known))
     return value
 
 
@@ -151,7 +152,7 @@ def _email_address(value: str) -> str:
         try:
             validate_email(value, check_deliverability=False)
         except EmailNotValidError as exc:
-            raise ValueError(f"{value!r} is not an e-mail address: {exc}") from None
+            raise BadValue(f"{value!r} is not an e-mail address: {exc}", "not_email", value=value) from None
     return value
 
 
@@ -683,9 +684,9 @@ def _message(err: dict) -> str:
     elif kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
         message = "expected a date and a time, YYYY-MM-DDTHH:MM"
     elif kind == "string_too_long":
-        message = f"too long: {len(err['input'])} characters, at most {err['ctx']['max_length']}"
+        message = str(too_long(len(err["input"]), err["ctx"]["max_length"]))
     elif kind == "string_too_short" and err["ctx"].get("min_length") == 1:
-        message = "required but empty"
+        message = str(required_but_empty())
     elif kind == "value_error":
         message = str(err["ctx"]["error"])
     else:
@@ -695,6 +696,17 @@ def _message(err: dict) -> str:
         shown = repr(err["input"])
         message += f" (got {shown[:60]}{'…' if len(shown) > 60 else ''})"
     return message
+
+
+def problem_key(err: dict) -> dict[str, Any]:
+    """A pydantic error's message key and parameters for a :class:`Problem` (none for the kinds
+    a page does not say in its own words): ``Problem(file, path, message, **problem_key(err))``."""
+    kind, error = err["type"], err.get("ctx", {}).get("error")
+    if kind == "missing" or kind == "string_too_short" and err["ctx"].get("min_length") == 1:
+        error = required_but_empty()
+    elif kind == "string_too_long":
+        error = too_long(len(err["input"]), err["ctx"]["max_length"])
+    return {"key": error.key, "params": error.params} if isinstance(error, BadValue) else {}
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

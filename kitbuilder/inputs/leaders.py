@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import ConfigError, InputError, Problem
+from ..errors import BadValue, ConfigError, InputError, Problem, required_but_empty
 from ..names import display_path
-from .config import Leader, _message
+from .config import Leader, _message, problem_key
 from .tables import Table, cell_text, read_tables
 
 __all__ = ["LEADER_COLUMNS", "load_leaders", "parse_meeting", "read_leaders_table"]
@@ -59,8 +59,8 @@ def load_leaders(path: Path) -> list[Leader]:
         if "meeting" in values:
             try:
                 values["meeting"] = parse_meeting(values["meeting"])
-            except ValueError as exc:
-                problems.append(Problem(display, table.where(row.number, "meeting"), str(exc)))
+            except BadValue as exc:
+                problems.append(exc.problem(display, table.where(row.number, "meeting")))
                 continue
         try:
             leader = Leader.model_validate(values)
@@ -68,13 +68,14 @@ def load_leaders(path: Path) -> list[Leader]:
         except ValidationError as exc:
             for err in exc.errors():
                 column = str(err["loc"][0]) if err["loc"] else "name"
-                message = "required but empty" if err["type"] == "missing" else _message(err)
-                problems.append(Problem(display, table.where(row.number, column), message))
+                message = str(required_but_empty()) if err["type"] == "missing" else _message(err)
+                problems.append(Problem(display, table.where(row.number, column), message, **problem_key(err)))
             continue
         key = leader.name.casefold()
         if key in seen:
             problems.append(Problem(display, table.where(row.number, "name"),
-                                    f"{leader.name!r} is already listed in row {seen[key]}; each leader once"))
+                                    f"{leader.name!r} is already listed in row {seen[key]}; each leader once",
+                                    key="leader_twice", params={"name": leader.name, "first": table.where(seen[key])}))
         seen.setdefault(key, row.number)
         leaders.append(leader)
     if problems:
@@ -83,7 +84,7 @@ def load_leaders(path: Path) -> list[Leader]:
 
 
 def parse_meeting(value: object) -> dt.datetime:
-    """A meeting's date and time as a spreadsheet holds it; raises ``ValueError`` saying why not.
+    """A meeting's date and time as a spreadsheet holds it; raises :class:`BadValue` saying why not.
 
     Accepts a date cell, ``2027-03-02 10:00``, ``2027-03-02T10:00:00``, ``02-03-2027 10:00``
     and ``2.3.2027 10.00`` (the day first). A date with slashes whose day and month could be
@@ -96,14 +97,16 @@ def parse_meeting(value: object) -> dt.datetime:
     moment = _MOMENT.fullmatch(text)
     date = moment and (_YEAR_FIRST.fullmatch(moment["date"]) or _DAY_FIRST.fullmatch(moment["date"]))
     if not date:
-        raise ValueError(f"expected a date and a time such as {_EXAMPLES} (got {text!r})")
+        raise BadValue(f"expected a date and a time such as {_EXAMPLES} (got {text!r})", "meeting_unreadable", value=text)
     day, month, year = (int(date[part]) for part in ("day", "month", "year"))
     if len(date["year"]) == 2:
-        raise ValueError(f"ambiguous year in {text!r}: write it with four digits, as in {_EXAMPLES}")
+        raise BadValue(f"ambiguous year in {text!r}: write it with four digits, as in {_EXAMPLES}", "meeting_year",
+                       value=text)
     if date["sep"] == "/" and day != month and day <= 12 and month <= 12 and date.re is _DAY_FIRST:
-        raise ValueError(f"ambiguous date {text!r} (day/month here, month/day in the US): write the year first "
-                         f"or the day with dots, as in {_EXAMPLES}")
+        raise BadValue(f"ambiguous date {text!r} (day/month here, month/day in the US): write the year first "
+                       f"or the day with dots, as in {_EXAMPLES}", "meeting_day_month", value=text)
     try:
         return dt.datetime(year, month, day, int(moment["hour"]), int(moment["minute"]), int(moment["second"] or 0))
     except ValueError:
-        raise ValueError(f"no such date and time: {text!r} (expected one such as {_EXAMPLES})") from None
+        raise BadValue(f"no such date and time: {text!r} (expected one such as {_EXAMPLES})", "meeting_impossible",
+                       value=text) from None

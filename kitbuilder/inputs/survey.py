@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import InputError, Notice, Problem
+from ..errors import BadValue, InputError, Notice, Problem, required_but_empty, too_long
 from ..usertext import NAME_MAX
 from .tables import Cell, Percent, Row, Table, cell_text, read_tables
 
@@ -116,13 +116,16 @@ class _Reader:
         self.rows: list[SurveyRow] = []
         self.problems: list[Problem] = []
         self.missing: list[Cell] = []
-        self.seen: dict[tuple[str, str, str], str] = {}
+        self.seen: dict[tuple[str, str, str], Cell] = {}
         self.shapes: list[str] = []
         self.header_rows: list[int] = []
         self.period_sheets: list[str] = []
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.display, where, message))
+    def problem(self, where: str, message: str, key: str = "", **params) -> None:
+        self.problems.append(Problem(self.display, where, message, key=key, params=params))
+
+    def bad(self, where: str, error: BadValue) -> None:
+        self.problems.append(error.problem(self.display, where))
 
     def read(self, table: Table) -> None:
         columns = table.columns
@@ -133,9 +136,10 @@ class _Reader:
             missing.append("period")
         problems = [table.where(table.header_row, column) for column in missing]
         for where in problems:
-            self.problem(where, f"missing column ({_SHAPES})")
+            self.problem(where, f"missing column ({_SHAPES})", "missing_column")
         if not long and not table.others:
-            self.problem(header, f"no area columns: expected one column per area after unit and period ({_SHAPES})")
+            self.problem(header, f"no area columns: expected one column per area after unit and period ({_SHAPES})",
+                         "no_area_columns")
             return
         if problems:
             return
@@ -158,10 +162,10 @@ class _Reader:
         ok = True
         for column, text in checks:
             if not text:
-                self.problem(table.where(row.number, column), "required but empty")
+                self.bad(table.where(row.number, column), required_but_empty())
                 ok = False
             elif len(text) > NAME_MAX:
-                self.problem(table.where(row.number, column), f"too long: {len(text)} characters, at most {NAME_MAX}")
+                self.bad(table.where(row.number, column), too_long(len(text), NAME_MAX))
                 ok = False
         respondents = self._cell(table, row, "respondents", _count) if "respondents" in table.columns else None
         for area, column in scores:
@@ -171,7 +175,8 @@ class _Reader:
             key = (texts["unit"], cell_text(area), texts["period"])
             where = table.where(row.number, column if column != "score" else "unit")
             if key in self.seen:
-                self.problem(where, f"{'/'.join(key)} is already given in {self.seen[key]}; one value each")
+                self.problem(where, f"{'/'.join(key)} is already given in {self.seen[key]}; one value each",
+                             "value_twice", value="/".join(key), first=self.seen[key])
                 continue
             self.seen[key] = table.where(row.number)
             self.rows.append(SurveyRow(*key, score, respondents))
@@ -184,8 +189,8 @@ class _Reader:
             return None
         try:
             return parse(value)
-        except ValueError as exc:
-            self.problem(table.where(row.number, column), str(exc))
+        except BadValue as exc:
+            self.bad(table.where(row.number, column), exc)
             return _BAD
 
 
@@ -211,19 +216,20 @@ def _score(value: object, scale: tuple[float, float]) -> float:
         percent = text.endswith("%")
         match = re.fullmatch(r"-?\d+([.,]\d+)?", text.removesuffix("%"))
         if not match:
-            raise ValueError(f"expected a number (got {value!r}); a missing value is blank or one of "
-                             f"{', '.join(MISSING_MARKS)}")
+            raise BadValue(f"expected a number (got {value!r}); a missing value is blank or one of "
+                           f"{', '.join(MISSING_MARKS)}", "not_number", value=str(value), marks=", ".join(MISSING_MARKS))
         number = float(match.group().replace(",", "."))
         if percent and high <= 1:
             number /= 100
     if not low <= number <= high:
-        raise ValueError(f"{number:g} is outside the scale {low:g}–{high:g}")
+        raise BadValue(f"{number:g} is outside the scale {low:g}–{high:g}", "outside_scale", value=number, low=low,
+                       high=high)
     return number
 
 
 def _count(value: object) -> int:
     """A whole number of respondents: ``1204``, ``1 204``, ``1.204`` and ``1,204`` are one."""
-    problem = ValueError(f"expected a whole number of respondents (got {value!r})")
+    problem = BadValue(f"expected a whole number of respondents (got {value!r})", "not_count", value=str(value))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value < 0 or value != int(value):
             raise problem

@@ -141,8 +141,11 @@ def read_tables(path: Path, display: str, keys: Sequence[str], required: str, *,
             break
     if not tables:
         where = f"rows 1–{HEADER_ROWS}" + (" of every sheet" if len(sheets) > 1 else "")
+        headers = ", ".join(column_headers(required))
         raise InputError(Problem(display, where, f"no header row found: expected a row with a {required} column "
-                                                 f"(headed {', '.join(column_headers(required))}) and the others"))
+                                                 f"(headed {headers}) and the others",
+                                 key="no_header_any_sheet" if len(sheets) > 1 else "no_header",
+                                 params={"headers": headers, "rows": HEADER_ROWS}))
     return tables
 
 
@@ -170,8 +173,10 @@ def _table(name: str, lines: list[tuple[int, tuple[object, ...]]], words: dict[s
             continue  # a column without a header holds nothing we read
         key = words.get(normalise_header(written))
         if (key or written) in names.values():
+            first = columns.get(key, written)
             problems.append(Problem(display, Cell(header_row, written, name if name_sheet else ""),
-                                    f"the same column as {columns.get(key, written)!r}; give each column once"))
+                                    f"the same column as {first!r}; give each column once",
+                                    key="column_twice", params={"first": first}))
             continue
         names[index] = key or written
         if key:

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import os
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -39,7 +40,7 @@ from ..inputs.tables import column_title
 from ..kits import KITS, kit_namespace
 from ..printpack import LEADER_PACKS
 from ..locales import available_locales, load_locale
-from ..errors import InputError, Problem, SendError
+from ..errors import InputError, SendError
 from ..inputs.survey import load_survey
 from ..send import PASSWORD_VARIABLE
 from .builds import Builds, BuildState
@@ -47,7 +48,7 @@ from .files import leaders_table, place_text, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
 from .jobs import JobRunning, notice_from_json
-from .notices import notice_text, ratio_text
+from .notices import notice_text, problem_shown, ratio_text
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
 from .sending import Sends, Unsendable, draft, password_missing, planned, sending_plan
@@ -225,7 +226,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
             return None
 
     leaders_name = data.get("leaders_file") if isinstance(data, dict) else None
-    leaders = leaders_table(path_of(leaders_name), leaders_name, check.problems) \
+    shown = partial(problem_shown, words)
+    leaders = leaders_table(path_of(leaders_name), leaders_name, check.problems, shown) \
         if isinstance(leaders_name, str) and leaders_name else None
     survey_named = survey_file(data) if isinstance(data, dict) else None
     survey = survey_summary(path_of(survey_named[0]), *survey_named) if survey_named else None
@@ -245,8 +247,8 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
         title=_organisation(project, words.code, data) or project.name, project=project, url=_project_url(project),
         sections=sections, form=form,
         localised_sections={section for section, fields in sections if len(form.locales) > 1
-                            and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted, problems=check.problems,
-        unplaced=form.problems + elsewhere, warnings=[notice_text(words, found) for found in check.warnings],
+                            and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted,
+        problems=[shown(p) for p in check.problems], unplaced=form.problems + [shown(p) for p in elsewhere], warnings=[notice_text(words, found) for found in check.warnings],
         more_warnings=_more_warnings(words, build, check),
         notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=build.json(), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
@@ -422,7 +424,7 @@ def _check_upload(project: Project, document: RoundTrip, received: Upload, uses:
         except InputError as exc:
             problems = list(exc.problems)
     named = lambda text: text.replace(received.relative, received.name)  # noqa: E731
-    return Check(check.config, [Problem(named(p.file), p.path, named(p.message), p.line) for p in problems],
+    return Check(check.config, [p.renamed(named) for p in problems],
                  [notice.renamed(named) for notice in check.warnings])
 
 

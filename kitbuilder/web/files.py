@@ -10,6 +10,7 @@ may be an upload not yet accepted (shown with its problems, then discarded).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..errors import InputError, Problem
 from ..inputs.leaders import read_leaders_table
@@ -22,9 +23,10 @@ __all__ = ["leaders_table", "place_text", "survey_file", "survey_summary"]
 MISSING_LISTED = 5
 
 
-def leaders_table(path: Path | None, name: str, problems: list[Problem]) -> dict:
+def leaders_table(path: Path | None, name: str, problems: list[Problem], shown: Callable[[Problem], Problem]) -> dict:
     """The leaders file as the page shows it: the header as written, each row's cells, and
-    each of ``problems`` in this file on its row and column (or above the table)."""
+    each of ``problems`` in this file on its row and column (or above the table), as ``shown``
+    words it for the page."""
     table = {"file": name, "header": [], "ignored": [], "rows": [], "problems": {}, "by_row": {}, "general": []}
     try:
         if path is None:
@@ -35,12 +37,13 @@ def leaders_table(path: Path | None, name: str, problems: list[Problem]) -> dict
     for problem in problems:
         if problem.file != name:
             continue
+        message = shown(problem).message
         if isinstance(problem.path, Cell) and read is not None:
             row, column = problem.path.row, problem.path.column
-            table["problems"].setdefault((row, column), []).append(problem.message)
-            table["by_row"].setdefault(row, []).append((column, problem.message))
+            table["problems"].setdefault((row, column), []).append(message)
+            table["by_row"].setdefault(row, []).append((column, message))
         else:
-            table["general"].append(problem.message)
+            table["general"].append(message)
     if read is None:
         return table
     # the file's order of columns: a row's cells come in it (the longest row has them all)

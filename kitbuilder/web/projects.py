@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Callable
 
@@ -222,7 +222,7 @@ class Project:
     # --- messages ------------------------------------------------------------------------
 
     def relative(self, problem: Problem) -> Problem:
-        return Problem(self.relative_text(problem.file), problem.path, problem.message, problem.line)
+        return replace(problem, file=self.relative_text(problem.file))
 
     def relative_text(self, text: str) -> str:
         """Paths in a message shown relative to the project: ``kitbuilder.yaml``, not the server's view."""
