@@ -411,7 +411,7 @@ def test_a_leaders_file_shows_each_problem_on_its_row_until_it_is_fixed(client, 
     page = response.text
     row = page[page.index('<tr data-row="3" class="has-error">'):]
     assert "2027-03-40T09:00" in row[:row.index("</tr>")]
-    assert "Row 3, column meeting: no such date and time" in row
+    assert "Row 3, column meeting: The date or time in “2027-03-40T09:00” does not exist." in row
     assert '<tr data-row="2">' in page and '<tr data-row="4">' in page  # good rows are not marked
     fixed = LEADERS.replace("2027-03-40", "2027-03-04")
     response = client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
@@ -435,7 +435,7 @@ def test_a_survey_file_and_a_logo_are_uploaded_and_shown(client, workspace):
     broken = survey.decode("utf-8-sig").replace(";69.5;", ";seventy;", 1).encode("utf-8")
     response = client.post("/projects/fjordby/files", data={"use_as": "survey"}, files={"file": ("survey.csv", broken)})
     assert response.status_code == 422
-    assert "survey.csv: <code>row 2, column score</code>: expected a number (got &#39;seventy&#39;)" in response.text
+    assert "survey.csv: <code>row 2, column score</code>: “seventy” is not a number." in response.text
     logo = (ROOT / "config" / "assets" / "logo.png").read_bytes()
     client.post(f"/projects/{folder.name}/files", data={"use_as": "branding.logo"}, files={"file": ("Logo.PNG", logo)})
     assert "logo: logo.png" in (folder / "kitbuilder.yaml").read_text(encoding="utf-8")
@@ -513,9 +513,9 @@ def test_the_survey_names_are_labelled_per_language(client, workspace):
 
 @pytest.mark.parametrize("use_as, name, good, broken, problem", [
     ("leaders_file", "leaders.csv", LEADERS.replace("2027-03-40", "2027-03-04"), LEADERS,
-     "Row 3, column meeting: no such date and time"),
+     "Row 3, column meeting: The date or time in “2027-03-40T09:00” does not exist."),
     ("survey", "survey.csv", None, "unit;area;period;score\nIT;Ledelse;2026;seventy\n",
-     "expected a number (got &#39;seventy&#39;)"),
+     "“seventy” is not a number."),
     ("branding.logo", "logo.png", None, "not a picture", "logo.png"),
 ])
 def test_a_broken_upload_keeps_the_file_in_use(client, workspace, use_as, name, good, broken, problem):
@@ -558,7 +558,7 @@ def test_the_leaders_table_shows_the_files_columns_in_any_language(client, works
         "Row", "Navn", "Enhed", "Chef", "Chefens e-mail", "Sprog", "Møde", "Telefon"]
     assert '<th scope="col" class="ignored">Telefon</th>' in table
     assert "Columns that are not read: Telefon." in page
-    assert "Row 3, column Sprog: unknown locale &#39;fi&#39;" in table
+    assert "Row 3, column Sprog: “fi” is not a language the kit is made in." in table
     fixed = leaders.replace(";fi;", ";nb;")
     assert client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
                        files={"file": ("ledere.csv", fixed.encode("utf-8"))}, headers=JSON).status_code == 201

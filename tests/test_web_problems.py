@@ -295,3 +295,20 @@ def test_the_command_lines_lines_are_as_before(tmp_path):
             load_survey(tmp_path / name, name, (0, 100))
         found += [str(problem) for problem in survey.value.problems]
     assert found == ENGLISH["survey"] + ENGLISH["headers"]
+
+
+def test_a_failed_builds_problems_are_in_the_pages_language(client, workspace):
+    from .test_web import example_project, wait_for_build
+
+    folder = example_project(workspace)
+    survey = folder / "survey.csv"  # the config is valid: the survey is read when the kit is built
+    survey.write_text(survey.read_text(encoding="utf-8").replace(";69.5;", ";høj;", 1), encoding="utf-8")
+    assert client.post("/projects/fjordby/build", data={"locale": "da"}, headers={"Accept": "application/json"}).status_code == 202
+    status = wait_for_build(client, "fjordby")
+    assert status["state"] == "failed"
+    assert [problem["message"] for problem in status["problems"]] == [  # the JSON for scripts: the command line's
+        "expected a number (got 'høj'); a missing value is blank or one of -, –, —, n/a, *"]
+    page = client.get("/projects/fjordby", headers={"Accept-Language": "sv"}).text
+    assert shown(page, 'id="build-failed"', "</div>") == [
+        "survey.csv: rad 2, kolumn score: ”høj” är inte ett tal. Ett saknat värde lämnas tomt eller skrivs som "
+        "något av tecknen -, –, —, n/a, *."]

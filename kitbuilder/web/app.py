@@ -47,7 +47,7 @@ from .builds import Builds, BuildState
 from .files import leaders_table, place_text, survey_file, survey_summary
 from .forms import FormBuilder, apply_section, every_field, section_ids, survey_as_mapping
 from .i18n import Words, negotiate
-from .jobs import JobRunning, notice_from_json
+from .jobs import JobRunning, notice_from_json, problem_from_json
 from .notices import notice_text, problem_shown, ratio_text
 from .projects import Check, NotFound, Project, ProjectError, TooLarge, Upload, Workspace, problem_json
 from .roundtrip import Path_, RoundTrip, plain
@@ -250,7 +250,7 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
                             and any(made.kind == "localised" for made in every_field(fields))}, yaml_text=text, yaml_posted=yaml_posted,
         problems=[shown(p) for p in check.problems], unplaced=form.problems + [shown(p) for p in elsewhere], warnings=[notice_text(words, found) for found in check.warnings],
         more_warnings=_more_warnings(words, build, check),
-        notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=build.json(), files=files,
+        notice=notice, saved=text == saved and not pending, pending=sorted(pending or ()), build=_build_json(build, shown), files=files,
         packs=[entry for entry in files if "print-pack-" in entry["file"]],
         number=lambda value: format_decimal(value, format="0.#", locale=ui.babel),
         placement=_placement, needed=needed_contrast, place=lambda where: place_text(words, where),
@@ -272,6 +272,11 @@ def _project_response(request: Request, project: Project, *, status: int = 200, 
                                            tzinfo=get_timezone(ui.timezone), locale=ui.babel),
     )
     return _page(request, "project.html", status, **context)
+
+
+def _build_json(build: BuildState, shown) -> dict:
+    """The last build's state, its problems worded for the page by ``shown``."""
+    return {**build.json(), "problems": [problem_json(shown(problem_from_json(data))) for data in build.problems]}
 
 
 def _more_warnings(words: Words, build: BuildState, check: Check) -> list[str]:

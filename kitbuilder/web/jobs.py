@@ -24,12 +24,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Generic, TypeVar
 
-from ..errors import Notice
+from ..errors import Notice, Problem
 from ..inputs.tables import Cell
 from ..writer import write_atomic
 from .projects import OUTPUT_FOLDER, Project, problem_json
 
-__all__ = ["JobRunning", "JobState", "Jobs", "child_main", "notice_from_json", "notice_json"]
+__all__ = ["JobRunning", "JobState", "Jobs", "child_main", "notice_from_json", "notice_json", "problem_from_json"]
 
 
 class JobRunning(Exception):
@@ -187,6 +187,22 @@ def notice_from_json(data: dict) -> Notice:
     return Notice(data["file"], _read_json_value(data["place"]), data["key"], params, data["message"])
 
 
+def _problem_json(problem: Problem) -> dict:
+    """A problem as the app's JSON gives it; one with a key also has its key, its parameters and
+    its place whole, for :func:`problem_from_json` (a page says it in its own language)."""
+    data = problem_json(problem)
+    if problem.key:
+        data.update(key=problem.key, place=_json_value(problem.path),
+                    params={name: _json_value(value) for name, value in problem.params.items()})
+    return data
+
+
+def problem_from_json(data: dict) -> Problem:
+    params = {name: _read_json_value(value) for name, value in data.get("params", {}).items()}
+    return Problem(data["file"], _read_json_value(data.get("place", data["field"])), data["message"], data["line"],
+                   data.get("key", ""), params)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Cell):
         return {"cell": [value.row, value.column, value.sheet]}
@@ -236,7 +252,7 @@ def child_main(work: Callable[[dict, Say], dict]) -> int:
     try:
         say({"state": "done", **work(options, say)})
     except InputError as exc:
-        say({"state": "failed", "problems": [problem_json(p) for p in exc.problems]})
+        say({"state": "failed", "problems": [_problem_json(p) for p in exc.problems]})
         return 2
     except KitbuilderError as exc:
         say({"state": "failed", "problems": [_problem(exc.message)]})
