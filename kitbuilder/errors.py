@@ -23,6 +23,8 @@ __all__ = [
     "Problem",
     "SendError",
     "TemplateError",
+    "required_but_empty",
+    "too_long",
 ]
 
 
@@ -64,10 +66,12 @@ class BadValue(ValueError):
 
 
 def required_but_empty() -> BadValue:
+    """A required value left empty (the one wording for every reader)."""
     return BadValue("required but empty", "required")
 
 
 def too_long(length: int, limit: int) -> BadValue:
+    """A text longer than its field allows (the one wording for every reader)."""
     return BadValue(f"too long: {length} characters, at most {limit}", "too_long", length=length, limit=limit)
 
 

@@ -683,10 +683,8 @@ def _message(err: dict) -> str:
         message = "required but missing"
     elif kind in {"datetime_parsing", "datetime_from_date_parsing", "datetime_type"}:
         message = "expected a date and a time, YYYY-MM-DDTHH:MM"
-    elif kind == "string_too_long":
-        message = str(too_long(len(err["input"]), err["ctx"]["max_length"]))
-    elif kind == "string_too_short" and err["ctx"].get("min_length") == 1:
-        message = str(required_but_empty())
+    elif (bad := _bad_value(err)) is not None:
+        message = str(bad)
     elif kind == "value_error":
         message = str(err["ctx"]["error"])
     else:
@@ -699,14 +697,21 @@ def _message(err: dict) -> str:
 
 
 def problem_key(err: dict) -> dict[str, Any]:
-    """A pydantic error's message key and parameters for a :class:`Problem` (none for the kinds
-    a page does not say in its own words): ``Problem(file, path, message, **problem_key(err))``."""
+    """A pydantic error's message key and parameters for a :class:`Problem` of a table file (a
+    missing value is one left empty; none for the kinds a page does not say in its own words):
+    ``Problem(file, path, message, **problem_key(err))``."""
+    bad = required_but_empty() if err["type"] == "missing" else _bad_value(err)
+    return {"key": bad.key, "params": bad.params} if bad is not None else {}
+
+
+def _bad_value(err: dict) -> BadValue | None:
+    """A pydantic error as a :class:`BadValue`, for the kinds that have a message key."""
     kind, error = err["type"], err.get("ctx", {}).get("error")
-    if kind == "missing" or kind == "string_too_short" and err["ctx"].get("min_length") == 1:
-        error = required_but_empty()
-    elif kind == "string_too_long":
-        error = too_long(len(err["input"]), err["ctx"]["max_length"])
-    return {"key": error.key, "params": error.params} if isinstance(error, BadValue) else {}
+    if kind == "string_too_short" and err["ctx"].get("min_length") == 1:
+        return required_but_empty()
+    if kind == "string_too_long":
+        return too_long(len(err["input"]), err["ctx"]["max_length"])
+    return error if isinstance(error, BadValue) else None
 
 
 def _allowed_keys(loc: tuple) -> list[str]:
