@@ -176,7 +176,7 @@ EXPECTED = {
     },
     "nb": {
         "leaders": [
-            "Rad 3, kolonnen Møde: Datoen eller klokkeslettet i «2027-03-40 09:00» finnes ikke. "
+            "Rad 3, kolonnen Møde: «2027-03-40 09:00» er ikke en dato og et klokkeslett som finnes. "
             "Skriv for eksempel 2027-03-02 10:00 eller 02.03.2027 10.00.",
             "Rad 4, kolonnen Møde: I «03/02/2027 10:00» kan dag og måned leses begge veier. "
             "Skriv årstallet først (2027-03-02 10:00) eller bruk punktum (02.03.2027 10.00).",
@@ -196,20 +196,20 @@ EXPECTED = {
             "survey.csv: rad 5, kolonne unit: IT/Ledelse/2026 står allerede på rad 4. Hver verdi skal bare oppgis én gang.",
             "survey.csv: rad 6, kolonne score: «høj» er ikke et tall. En manglende verdi står tom eller skrives som et "
             "av tegnene -, –, —, n/a, *.",
-            "survey.csv: rad 7, kolonne score: 105,5 ligger utenfor skalaen, som går fra 0 til 100.",
+            "survey.csv: rad 7, kolonne score: 105,5 ligger ikke mellom 0 og 100.",
             "survey.csv: rad 8, kolonne respondents: «mange» er ikke et heltall. Skriv hvor mange som har svart.",
         ],
         "headers": [
             "missing-column.csv: rad 1, kolonne score: Kolonnen mangler. Filen må ha kolonner for enhet og periode, "
-            "og i tillegg enten område og resultat eller én kolonne per område. I en XLSX-fil med ett ark per periode "
+            "og i tillegg enten område og resultat eller én kolonne per område. I et regneark med ett ark per periode "
             "kan periodekolonnen utelates.",
             "no-area-columns.csv: rad 1: Det er ingen kolonner for områder. Etter enhet og periode skal det være én "
             "kolonne per område.",
-            "no-header.csv: Det er ingen overskriftsrad blant de første 20 radene. Én kolonne må hete noe av dette: "
-            f"{HEADERS_LISTED}.",
+            "no-header.csv: Det er ingen rad med overskrifter blant de første 20 radene. Én av kolonnene må ha en av "
+            f"disse overskriftene: {HEADERS_LISTED}.",
             "column-twice.csv: rad 1, kolonne Enhed: Samme kolonne som «unit». Hver kolonne skal bare være med én gang.",
-            "no-sheet.xlsx: Ingen av arkene har en overskriftsrad blant de første 20 radene. Én kolonne må hete noe av "
-            f"dette: {HEADERS_LISTED}.",
+            "no-sheet.xlsx: Ingen av arkene har en rad med overskrifter blant de første 20 radene. Én av kolonnene "
+            f"må ha en av disse overskriftene: {HEADERS_LISTED}.",
         ],
     },
     "en": {
