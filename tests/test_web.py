@@ -558,7 +558,7 @@ def test_the_leaders_table_shows_the_files_columns_in_any_language(client, works
         "Row", "Navn", "Enhed", "Chef", "Chefens e-mail", "Sprog", "Møde", "Telefon"]
     assert '<th scope="col" class="ignored">Telefon</th>' in table
     assert "Columns that are not read: Telefon." in page
-    assert "Row 3, column Sprog: “fi” is not a language the kit is made in." in table
+    assert "Row 3, column Sprog: “fi” cannot be used as a language code." in table
     fixed = leaders.replace(";fi;", ";nb;")
     assert client.post(f"/projects/{folder.name}/files", data={"use_as": "leaders_file"},
                        files={"file": ("ledere.csv", fixed.encode("utf-8"))}, headers=JSON).status_code == 201

@@ -110,15 +110,15 @@ EXPECTED = {
             "Række 7, kolonnen Navn: Skal udfyldes.",
             "Række 8, kolonnen Navn: Jens Ærø står allerede i række 2. Hver leder må kun stå én gang.",
             "Række 9, kolonnen E-mail: »per@« er ikke en gyldig e-mailadresse.",
-            "Række 10, kolonnen Enhed: For lang: 108 tegn. Der må højst være 100.",
-            "Række 11, kolonnen Sprog: »fi« er ikke et sprog, materialet findes på. Brug en af koderne da, en, nb, sv.",
+            "Række 10, kolonnen Enhed: Teksten er for lang (108 tegn). Der må højst være 100 tegn.",
+            "Række 11, kolonnen Sprog: »fi« kan ikke bruges som sprogkode. Brug en af koderne da, en, nb, sv.",
         ],
         "survey": [
             "survey.csv: række 2, kolonne unit: Skal udfyldes.",
-            "survey.csv: række 3, kolonne area: For lang: 108 tegn. Der må højst være 100.",
+            "survey.csv: række 3, kolonne area: Teksten er for lang (108 tegn). Der må højst være 100 tegn.",
             "survey.csv: række 5, kolonne unit: IT/Ledelse/2026 står allerede i række 4. Hver værdi må kun angives én gang.",
-            "survey.csv: række 6, kolonne score: »høj« er ikke et tal. En manglende værdi skrives som en tom celle "
-            "eller et af tegnene -, –, —, n/a, *.",
+            "survey.csv: række 6, kolonne score: »høj« er ikke et tal. Mangler værdien, kan cellen stå tom eller "
+            "indeholde et af følgende: -, –, —, n/a, *.",
             "survey.csv: række 7, kolonne score: 105,5 ligger uden for skalaen, som går fra 0 til 100.",
             "survey.csv: række 8, kolonne respondents: »mange« er ikke et helt tal. Skriv, hvor mange der har svaret.",
         ],
@@ -128,10 +128,10 @@ EXPECTED = {
             "periode kan periodekolonnen udelades.",
             "no-area-columns.csv: række 1: Der er ingen kolonner med områder. Efter enhed og periode skal der være "
             "én kolonne pr. område.",
-            "no-header.csv: Der er ingen overskriftsrække i de første 20 rækker. Én kolonne skal hedde et af "
+            "no-header.csv: Der er ingen overskriftsrække i de første 20 rækker. Mindst én kolonne skal hedde et af "
             f"følgende: {HEADERS_LISTED}.",
             "column-twice.csv: række 1, kolonne Enhed: Samme kolonne som »unit«. Hver kolonne må kun være med én gang.",
-            "no-sheet.xlsx: Ingen af arkene har en overskriftsrække i de første 20 rækker. Én kolonne skal hedde et af "
+            "no-sheet.xlsx: Ingen af arkene har en overskriftsrække i de første 20 rækker. Mindst én kolonne skal hedde et af "
             f"følgende: {HEADERS_LISTED}.",
         ],
     },
@@ -139,8 +139,8 @@ EXPECTED = {
         "leaders": [
             "Rad 3, kolumnen Møde: Datumet eller klockslaget i ”2027-03-40 09:00” finns inte. "
             "Skriv till exempel 2027-03-02 10:00 eller 02.03.2027 10.00.",
-            "Rad 4, kolumnen Møde: I ”03/02/2027 10:00” kan dag och månad läsas åt båda hållen. "
-            "Skriv årtalet först (2027-03-02 10:00) eller använd punkter (02.03.2027 10.00).",
+            "Rad 4, kolumnen Møde: I ”03/02/2027 10:00” går det inte att avgöra vad som är dag och vad som är månad. "
+            "Skriv årtalet först: 2027-03-02 10:00.",
             "Rad 5, kolumnen Møde: Årtalet i ”02.03.27 10.00” har bara två siffror. "
             "Skriv alla fyra, till exempel 2027-03-02 10:00.",
             "Rad 6, kolumnen Møde: ”næste tirsdag” går inte att läsa som datum och klockslag. "
@@ -148,16 +148,16 @@ EXPECTED = {
             "Rad 7, kolumnen Navn: Måste fyllas i.",
             "Rad 8, kolumnen Navn: Jens Ærø finns redan på rad 2. Varje chef får bara finnas med en gång.",
             "Rad 9, kolumnen E-mail: ”per@” är inte en giltig e-postadress.",
-            "Rad 10, kolumnen Enhed: För lång: 108 tecken. Högst 100 är tillåtna.",
+            "Rad 10, kolumnen Enhed: Texten är för lång: 108 tecken. Högst 100 tecken är tillåtna.",
             "Rad 11, kolumnen Sprog: ”fi” är inte ett språk som materialet finns på. "
             "Använd någon av koderna da, en, nb, sv.",
         ],
         "survey": [
             "survey.csv: rad 2, kolumn unit: Måste fyllas i.",
-            "survey.csv: rad 3, kolumn area: För lång: 108 tecken. Högst 100 är tillåtna.",
+            "survey.csv: rad 3, kolumn area: Texten är för lång: 108 tecken. Högst 100 tecken är tillåtna.",
             "survey.csv: rad 5, kolumn unit: IT/Ledelse/2026 finns redan på rad 4. Varje värde får bara anges en gång.",
-            "survey.csv: rad 6, kolumn score: ”høj” är inte ett tal. Ett saknat värde lämnas tomt eller skrivs som "
-            "något av tecknen -, –, —, n/a, *.",
+            "survey.csv: rad 6, kolumn score: ”høj” är inte ett tal. Om värdet saknas, lämna cellen tom eller skriv "
+            "något av följande: -, –, —, n/a, *.",
             "survey.csv: rad 7, kolumn score: 105,5 ligger utanför skalan, som går från 0 till 100.",
             "survey.csv: rad 8, kolumn respondents: ”mange” är inte ett heltal. Skriv hur många som har svarat.",
         ],
@@ -167,18 +167,18 @@ EXPECTED = {
             "period kan periodkolumnen utelämnas.",
             "no-area-columns.csv: rad 1: Det finns inga kolumner för områden. Efter enhet och period ska det finnas "
             "en kolumn per område.",
-            "no-header.csv: Det finns ingen rubrikrad bland de första 20 raderna. En kolumn måste heta något av "
-            f"följande: {HEADERS_LISTED}.",
+            "no-header.csv: Det finns ingen rubrikrad bland de första 20 raderna. Minst en kolumn måste ha någon av "
+            f"följande rubriker: {HEADERS_LISTED}.",
             "column-twice.csv: rad 1, kolumn Enhed: Samma kolumn som ”unit”. Varje kolumn får bara finnas med en gång.",
-            "no-sheet.xlsx: Inget av bladen har en rubrikrad bland de första 20 raderna. En kolumn måste heta något av "
-            f"följande: {HEADERS_LISTED}.",
+            "no-sheet.xlsx: Inget av bladen har en rubrikrad bland de första 20 raderna. Minst en kolumn måste ha någon av "
+            f"följande rubriker: {HEADERS_LISTED}.",
         ],
     },
     "nb": {
         "leaders": [
             "Rad 3, kolonnen Møde: «2027-03-40 09:00» er ikke en dato og et klokkeslett som finnes. "
             "Skriv for eksempel 2027-03-02 10:00 eller 02.03.2027 10.00.",
-            "Rad 4, kolonnen Møde: I «03/02/2027 10:00» kan dag og måned leses begge veier. "
+            "Rad 4, kolonnen Møde: I «03/02/2027 10:00» er det uklart hva som er dag og hva som er måned. "
             "Skriv årstallet først (2027-03-02 10:00) eller bruk punktum (02.03.2027 10.00).",
             "Rad 5, kolonnen Møde: Årstallet i «02.03.27 10.00» har bare to sifre. "
             "Skriv alle fire, for eksempel 2027-03-02 10:00.",
@@ -194,8 +194,8 @@ EXPECTED = {
             "survey.csv: rad 2, kolonne unit: Må fylles ut.",
             "survey.csv: rad 3, kolonne area: For lang: 108 tegn. Høyst 100 er tillatt.",
             "survey.csv: rad 5, kolonne unit: IT/Ledelse/2026 står allerede på rad 4. Hver verdi skal bare oppgis én gang.",
-            "survey.csv: rad 6, kolonne score: «høj» er ikke et tall. En manglende verdi står tom eller skrives som et "
-            "av tegnene -, –, —, n/a, *.",
+            "survey.csv: rad 6, kolonne score: «høj» er ikke et tall. En verdi som mangler, markeres med en tom celle "
+            "eller med ett av disse: -, –, —, n/a, *.",
             "survey.csv: rad 7, kolonne score: 105,5 ligger ikke mellom 0 og 100.",
             "survey.csv: rad 8, kolonne respondents: «mange» er ikke et heltall. Skriv hvor mange som har svart.",
         ],
@@ -224,15 +224,15 @@ EXPECTED = {
             "Row 7, column Navn: Must be filled in.",
             "Row 8, column Navn: Jens Ærø is already listed in row 2. Each leader may be listed only once.",
             "Row 9, column E-mail: “per@” is not a valid e-mail address.",
-            "Row 10, column Enhed: Too long: 108 characters. At most 100 are allowed.",
-            "Row 11, column Sprog: “fi” is not a language the kit is made in. Use one of the codes da, en, nb, sv.",
+            "Row 10, column Enhed: The text is too long (108 characters). At most 100 characters are allowed.",
+            "Row 11, column Sprog: “fi” cannot be used as a language code. Use one of the codes da, en, nb, sv.",
         ],
         "survey": [
             "survey.csv: row 2, column unit: Must be filled in.",
-            "survey.csv: row 3, column area: Too long: 108 characters. At most 100 are allowed.",
+            "survey.csv: row 3, column area: The text is too long (108 characters). At most 100 characters are allowed.",
             "survey.csv: row 5, column unit: IT/Ledelse/2026 is already given in row 4. Each value may be given only once.",
-            "survey.csv: row 6, column score: “høj” is not a number. Leave a missing value blank or write one of "
-            "-, –, —, n/a, *.",
+            "survey.csv: row 6, column score: “høj” is not a number. If the value is missing, leave the cell empty or write one of "
+            "these: -, –, —, n/a, *.",
             "survey.csv: row 7, column score: 105.5 is outside the scale, which runs from 0 to 100.",
             "survey.csv: row 8, column respondents: “mange” is not a whole number. Write how many people answered.",
         ],
@@ -242,10 +242,10 @@ EXPECTED = {
             "period, the period column can be left out.",
             "no-area-columns.csv: row 1: There are no area columns. After unit and period, the file needs one column "
             "for each area.",
-            f"no-header.csv: There is no header row in the first 20 rows. One column must be headed one of these: "
+            f"no-header.csv: There is no header row in the first 20 rows. At least one column must be headed one of these: "
             f"{HEADERS_LISTED}.",
             "column-twice.csv: row 1, column Enhed: The same column as “unit”. Each column may appear only once.",
-            "no-sheet.xlsx: No sheet has a header row in its first 20 rows. One column must be headed one of these: "
+            "no-sheet.xlsx: No sheet has a header row in its first 20 rows. At least one column must be headed one of these: "
             f"{HEADERS_LISTED}.",
         ],
     },
@@ -310,5 +310,5 @@ def test_a_failed_builds_problems_are_in_the_pages_language(client, workspace):
         "expected a number (got 'høj'); a missing value is blank or one of -, –, —, n/a, *"]
     page = client.get("/projects/fjordby", headers={"Accept-Language": "sv"}).text
     assert shown(page, 'id="build-failed"', "</div>") == [
-        "survey.csv: rad 2, kolumn score: ”høj” är inte ett tal. Ett saknat värde lämnas tomt eller skrivs som "
-        "något av tecknen -, –, —, n/a, *."]
+        "survey.csv: rad 2, kolumn score: ”høj” är inte ett tal. Om värdet saknas, lämna cellen tom eller skriv "
+        "något av följande: -, –, —, n/a, *."]
