@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import os
 import sys
 import threading
@@ -469,7 +470,7 @@ class _Renderer:
         tasks = []
         for kind, group in groups.items():
             # equal chunks: 12 documents at most 10 a task are 6 + 6, not 10 and a late 2
-            size = -(-len(group) // -(-len(group) // most))
+            size = math.ceil(len(group) / math.ceil(len(group) / most))
             tasks += [(self.costs.get(kind, mean) * len(chunk), [_key(item) for item in chunk])
                       for chunk in (group[i:i + size] for i in range(0, len(group), size))]
         return [keys for _, keys in sorted(tasks, key=lambda task: -task[0])]

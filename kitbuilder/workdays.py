@@ -91,7 +91,7 @@ class WorkingDays:
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself when it is a working day, else the first working day after it."""
-        while self.why_not_working(day):
+        while self.day_off(day):
             period = next((period for period in self.closed if day in period), None)
             day = period.end + dt.timedelta(days=1) if period else day + dt.timedelta(days=1)
         return day
